@@ -1,0 +1,79 @@
+import { systemContext, type Actor } from '../../platform/context.js';
+import type { OrganisationType, Role } from '../../platform/db/schema.js';
+import type { Services } from '../../services.js';
+
+/** Printed on start so a newcomer can sign in; demo data only ever exists on a demo database. */
+export const DEMO_PASSWORD = 'demo-linkwork-2026';
+
+interface DemoOrganisation {
+  slug: string;
+  name: string;
+  type: OrganisationType;
+}
+
+export const DEMO_ORGANISATIONS: DemoOrganisation[] = [
+  { slug: 'riverside-pcn', name: 'Riverside PCN Social Prescribing', type: 'sp-service' },
+  { slug: 'parkview-surgery', name: 'Parkview Surgery', type: 'gp-practice' },
+  { slug: 'castle-street-medical', name: 'Castle Street Medical Centre', type: 'gp-practice' },
+  { slug: 'riverside-community-garden', name: 'Riverside Community Garden', type: 'vcse' },
+  { slug: 'eastside-money-advice', name: 'Eastside Money Advice', type: 'vcse' },
+  { slug: 'womens-wellbeing-hub', name: 'Women’s Wellbeing Hub', type: 'vcse' },
+  { slug: 'north-city-icb', name: 'North City Integrated Care Board', type: 'commissioner' },
+];
+
+export interface DemoLogin {
+  email: string;
+  name: string;
+  roles: { organisation: string; role: Role }[];
+  platformAdmin?: boolean;
+}
+
+export const DEMO_LOGINS: DemoLogin[] = [
+  {
+    email: 'admin@linkwork.example',
+    name: 'Alex Admin',
+    platformAdmin: true,
+    roles: [
+      { organisation: 'riverside-pcn', role: 'admin' },
+      { organisation: 'north-city-icb', role: 'admin' },
+    ],
+  },
+  { email: 'teamlead@linkwork.example', name: 'Priya Shah', roles: [{ organisation: 'riverside-pcn', role: 'team-lead' }] },
+  { email: 'linkworker@linkwork.example', name: 'Jo Okafor', roles: [{ organisation: 'riverside-pcn', role: 'link-worker' }] },
+  { email: 'referrer@linkwork.example', name: 'Dr Sam Patel', roles: [{ organisation: 'parkview-surgery', role: 'referrer' }] },
+  { email: 'nurse@linkwork.example', name: 'Chris Evans', roles: [{ organisation: 'castle-street-medical', role: 'referrer' }] },
+  { email: 'provider@linkwork.example', name: 'Morgan Lee', roles: [{ organisation: 'riverside-community-garden', role: 'provider' }] },
+  { email: 'money@linkwork.example', name: 'Taylor Brown', roles: [{ organisation: 'eastside-money-advice', role: 'provider' }] },
+  { email: 'hub@linkwork.example', name: 'Robin Green', roles: [{ organisation: 'womens-wellbeing-hub', role: 'provider' }] },
+  { email: 'commissioner@linkwork.example', name: 'Jordan Hughes', roles: [{ organisation: 'north-city-icb', role: 'commissioner' }] },
+];
+
+const DEMO_ACTOR: Actor = { userId: null, label: 'demo-seed', platformAdmin: true };
+
+export async function hasAnyOrganisation(services: Services): Promise<boolean> {
+  const row = await services.db.kysely.selectFrom('organisation').select('id').limit(1).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Creates the demo service through the same services the app uses, so demo data obeys every rule. */
+export async function seedDemo(services: Services): Promise<DemoLogin[]> {
+  const ids = new Map<string, string>();
+  for (const organisation of DEMO_ORGANISATIONS) {
+    const created = await services.organisations.add(DEMO_ACTOR, null, organisation);
+    ids.set(organisation.slug, created.id);
+  }
+  for (const login of DEMO_LOGINS) {
+    let userId: string | null = null;
+    for (const [index, { organisation, role }] of login.roles.entries()) {
+      const ctx = systemContext(ids.get(organisation)!, DEMO_ACTOR.label);
+      const added = await services.users.add(
+        ctx,
+        { email: login.email, name: login.name, role, password: index === 0 ? DEMO_PASSWORD : undefined },
+        { allowExistingAccount: index > 0 },
+      );
+      userId = added.userId;
+      if (login.platformAdmin && index === 0) await services.users.setPlatformAdmin(ctx, userId, true);
+    }
+  }
+  return DEMO_LOGINS;
+}

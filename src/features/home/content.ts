@@ -1,0 +1,57 @@
+import type { Role } from '../../platform/db/schema.js';
+
+export interface HomeItem {
+  heading: string;
+  description: string;
+  href?: string;
+}
+
+/** What each role does in Linkwork: what works today, and what later work will add. */
+export function homeFor(role: Role, platformAdmin: boolean): { heading: string; ready: HomeItem[]; coming: HomeItem[] } {
+  const ready: HomeItem[] = [];
+  const coming: HomeItem[] = [];
+  if (role === 'admin') {
+    ready.push(
+      { heading: 'Users', description: 'Add people, invite them, change roles and deactivate accounts.', href: '/admin/users' },
+      { heading: 'Audit trail', description: 'Who did what, and when, in your organisation.', href: '/admin/audit' },
+    );
+    coming.push({ heading: 'Programme settings', description: 'session caps, caseload weights and first-contact targets.' });
+  }
+  if (platformAdmin) {
+    ready.push({ heading: 'Organisations', description: 'Add GP practices, social prescribing services, providers and commissioners.', href: '/admin/organisations' });
+  }
+  switch (role) {
+    case 'referrer':
+      coming.push(
+        { heading: 'Make a referral', description: 'refer someone to social prescribing in under a minute.' },
+        { heading: 'Your referrals', description: 'see a simple status for each person you referred.' },
+      );
+      break;
+    case 'link-worker':
+      coming.push(
+        { heading: 'My caseload', description: 'the people you support, with next steps and due dates.' },
+        { heading: 'Community directory', description: 'find local activities and support by need and distance.' },
+      );
+      break;
+    case 'team-lead':
+      ready.push({ heading: 'Team', description: 'See the people in your team and their roles.', href: '/admin/users' });
+      coming.push(
+        { heading: 'Triage and allocation', description: 'new referrals, the waiting list and caseload capacity.' },
+        { heading: 'Team reports', description: 'waits, first contacts and caseloads.' },
+      );
+      break;
+    case 'provider':
+      coming.push(
+        { heading: 'Your directory entries', description: 'keep your services up to date.' },
+        { heading: 'Introductions', description: 'accept people introduced to you and record attendance.' },
+      );
+      break;
+    case 'commissioner':
+      coming.push({ heading: 'Dashboards', description: 'referrals, flow, outcomes, equity and gaps, with no person-level data.' });
+      break;
+    case 'admin':
+      break;
+  }
+  ready.push({ heading: 'API tokens', description: 'Connect other systems to Linkwork’s API.', href: '/account/tokens' });
+  return { heading: 'Linkwork', ready, coming };
+}

@@ -1,0 +1,41 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nunjucks from 'nunjucks';
+
+const require = createRequire(import.meta.url);
+const NHSUK_DIST = path.resolve(path.dirname(require.resolve('nhsuk-frontend/package.json')), 'dist');
+const SRC = fileURLToPath(new URL('../../', import.meta.url));
+
+export const NHSUK_ASSETS = path.join(NHSUK_DIST, 'nhsuk');
+
+/**
+ * Templates are found by path from `src/`: `platform/views/layout.njk`, `features/users/views/list.njk`;
+ * NHS.UK macros as `nhsuk/components/<name>/macro.njk`. Autoescape is on: every value is escaped
+ * unless a template says otherwise.
+ */
+export function createViewEnvironment(options: { watch?: boolean } = {}): nunjucks.Environment {
+  const env = new nunjucks.Environment(new nunjucks.FileSystemLoader([SRC, NHSUK_DIST], { watch: options.watch ?? false, noCache: false }), {
+    autoescape: true,
+    throwOnUndefined: false,
+  });
+  env.addFilter('date', (value: Date | string | null | undefined) => {
+    if (!value) return '';
+    return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' }).format(new Date(value));
+  });
+  env.addFilter('dateTime', (value: Date | string | null | undefined) => {
+    if (!value) return '';
+    return new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London',
+    }).format(new Date(value));
+  });
+  // Turns the service layer's field errors into what NHS.UK macros expect.
+  env.addFilter('errorFor', (errors: { field: string; message: string }[] | undefined, field: string) => {
+    const found = errors?.find((e) => e.field === field);
+    return found ? { text: found.message } : undefined;
+  });
+  env.addFilter('errorSummaryList', (errors: { field: string; message: string }[] | undefined) =>
+    (errors ?? []).map((e) => ({ text: e.message, href: `#${e.field}` })),
+  );
+  return env;
+}

@@ -1,0 +1,25 @@
+import { createAuditService } from './features/audit/service.js';
+import { createAuthService } from './features/auth/service.js';
+import { createOrganisationService } from './features/organisations/service.js';
+import { createTokenService } from './features/tokens/service.js';
+import { createUserService } from './features/users/service.js';
+import { createSessionStore } from './platform/auth/sessions.js';
+import type { Config } from './platform/config.js';
+import type { Database } from './platform/db/database.js';
+
+/** Wired by hand: every service gets exactly what it uses, and tests can build the same graph. */
+export function createServices(db: Database, config: Pick<Config, 'sessionSecret' | 'sessionIdleMinutes' | 'sessionAbsoluteHours'>) {
+  const sessions = createSessionStore(db, { idleMinutes: config.sessionIdleMinutes, absoluteHours: config.sessionAbsoluteHours });
+  const users = createUserService(db);
+  return {
+    db,
+    sessions,
+    users,
+    organisations: createOrganisationService(db),
+    auth: createAuthService(db, sessions, users, config.sessionSecret),
+    tokens: createTokenService(db),
+    audit: createAuditService(db),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
