@@ -26,8 +26,12 @@ export interface Database {
 }
 
 export class DataDirectoryLocked extends Error {
-  constructor(dir: string, pid: string) {
-    super(`The data directory ${dir} is in use by another Linkwork process (pid ${pid}). Stop it first, or set DATA_DIR to another directory.`);
+  constructor(dir: string, pid: string, sameProcess = false) {
+    super(
+      sameProcess
+        ? `The data directory ${dir} is already open in this process (pid ${pid}). Close it before opening it again.`
+        : `The data directory ${dir} is in use by another Linkwork process (pid ${pid}). Stop it first, or set DATA_DIR to another directory.`,
+    );
     this.name = 'DataDirectoryLocked';
   }
 }
@@ -43,8 +47,13 @@ function processIsAlive(pid: number): boolean {
   }
 }
 
-/** PGlite has no lock of its own; two processes on one directory would corrupt it. */
+/** Directories this process holds: the pid file cannot tell a second open here from a stale lock. */
+const lockedHere = new Set<string>();
+
+/** PGlite has no lock of its own; two processes (or two opens in one) on one directory would corrupt it. */
 function lockDataDirectory(dir: string): () => void {
+  const key = path.resolve(dir);
+  if (lockedHere.has(key)) throw new DataDirectoryLocked(dir, String(process.pid), true);
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, 'linkwork.pid');
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -52,7 +61,11 @@ function lockDataDirectory(dir: string): () => void {
       const fd = openSync(file, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(file, { force: true });
+      lockedHere.add(key);
+      return () => {
+        lockedHere.delete(key);
+        rmSync(file, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readFileSync(file, 'utf8').trim();
