@@ -16,6 +16,8 @@ export interface Config {
   logLevel: string;
   /** Behind a reverse proxy: trust X-Forwarded-Proto so cookies are marked Secure over HTTPS. */
   trustProxy: boolean;
+  /** Requests per minute per client address; NHS sites often share one address, so keep it generous. */
+  rateLimitPerMinute: number;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
 }
@@ -93,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: sessionSecretFor(env, dataDir, databaseUrl !== undefined),
     logLevel,
     trustProxy: trustProxy === 'true',
+    rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 10, 1_000_000),
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 7),
   };

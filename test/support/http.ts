@@ -10,7 +10,7 @@ let app: Promise<App> | undefined;
 export function testApp(): Promise<App> {
   app ??= testServices().then((services) =>
     buildApp({
-      config: { sessionSecret: TEST_SECRET, logLevel: 'silent', trustProxy: false, databaseKind: backend },
+      config: { sessionSecret: TEST_SECRET, logLevel: 'silent', trustProxy: false, databaseKind: backend, rateLimitPerMinute: 100_000 },
       services,
       routes: registerRoutes,
       logger: false,

@@ -1,8 +1,6 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { CamelCasePlugin, CompiledQuery, Kysely, PGliteDialect, PostgresDialect, sql, type Transaction } from 'kysely';
-import pg from 'pg';
 import type { DatabaseKind } from '../config.js';
 import { applyMigrations, type OwnerConnection } from './migrations.js';
 import type { DB } from './schema.js';
@@ -103,7 +101,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   const unlock = dataDir ? lockDataDirectory(dataDir) : () => undefined;
-  let pglite: PGlite;
+  // Each driver is loaded only when used: an embedded start never pays for `pg`, nor a server start for PGlite.
+  const { PGlite } = await import('@electric-sql/pglite');
+  let pglite: InstanceType<typeof PGlite>;
   try {
     pglite = dataDir ? await PGlite.create(path.join(dataDir, 'pglite')) : await PGlite.create();
   } catch (error) {
@@ -150,6 +150,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 
 async function openPostgres(options: OpenOptions): Promise<Database> {
   if (!options.databaseUrl) throw new Error('DATABASE_URL is required for PostgreSQL');
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
   const kysely = new Kysely<DB>({
     dialect: new PostgresDialect({

@@ -45,7 +45,7 @@ function offlineNhsukCss(): string {
 }
 
 export interface AppOptions {
-  config: Pick<Config, 'sessionSecret' | 'logLevel' | 'trustProxy' | 'databaseKind'>;
+  config: Pick<Config, 'sessionSecret' | 'logLevel' | 'trustProxy' | 'databaseKind' | 'rateLimitPerMinute'>;
   services: Services;
   routes: (app: App, services: Services) => Promise<void>;
   /** Tests pass false to keep the output quiet. */
@@ -95,7 +95,7 @@ export async function buildApp(options: AppOptions): Promise<App> {
     },
   });
   await app.register(fastifyRateLimit, {
-    max: 600,
+    max: config.rateLimitPerMinute,
     timeWindow: '1 minute',
     allowList: (request) => isAsset(request),
   });
