@@ -1,9 +1,17 @@
+import { auditRoutes } from './features/audit/routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import { homeRoutes } from './features/home/routes.js';
+import { organisationRoutes } from './features/organisations/routes.js';
+import { tokenRoutes } from './features/tokens/routes.js';
+import { userRoutes } from './features/users/routes.js';
 import type { App } from './platform/http/app.js';
 import type { Services } from './services.js';
 
 export async function registerRoutes(app: App, services: Services): Promise<void> {
   await authRoutes(app, services);
   await homeRoutes(app, services);
+  await userRoutes(app, services);
+  await organisationRoutes(app, services);
+  await auditRoutes(app, services);
+  await tokenRoutes(app, services);
 }

@@ -19,9 +19,16 @@ export function testApp(): Promise<App> {
   return app;
 }
 
-/** A browser-like client: keeps cookies and reads the CSRF token from the last page it fetched. */
+let browsers = 0;
+
+/**
+ * A browser-like client: keeps cookies and reads the CSRF token from the last page it fetched.
+ * Each one comes from its own address, as separate people would, so per-address rate limits (20
+ * sign-ins a minute) apply to each browser and not to every test sharing the app in a worker.
+ */
 export class Browser {
   private cookies = new Map<string, string>();
+  private readonly remoteAddress = `10.${(++browsers >> 16) & 255}.${(browsers >> 8) & 255}.${browsers & 255}`;
   csrf = '';
 
   constructor(private readonly app: App) {}
@@ -40,7 +47,7 @@ export class Browser {
   }
 
   async get(url: string): Promise<LightMyRequestResponse> {
-    const response = await this.app.inject({ method: 'GET', url, cookies: Object.fromEntries(this.cookies) });
+    const response = await this.app.inject({ method: 'GET', url, remoteAddress: this.remoteAddress, cookies: Object.fromEntries(this.cookies) });
     this.remember(response);
     return response;
   }
@@ -53,6 +60,7 @@ export class Browser {
       url,
       payload: body,
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      remoteAddress: this.remoteAddress,
       cookies: Object.fromEntries(this.cookies),
     });
     this.remember(response);
