@@ -10,8 +10,14 @@ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'linkwork_app') THEN
     CREATE ROLE linkwork_app NOLOGIN NOSUPERUSER NOBYPASSRLS;
   END IF;
+  -- Membership lets an owner login switch to the app role (single-login set-ups); a separate app
+  -- login does not need it, and a non-superuser owner may not be allowed to grant it.
   IF NOT pg_has_role(current_user, 'linkwork_app', 'MEMBER') THEN
-    EXECUTE format('GRANT linkwork_app TO %I', current_user);
+    BEGIN
+      EXECUTE format('GRANT linkwork_app TO %I', current_user);
+    EXCEPTION WHEN insufficient_privilege THEN
+      RAISE NOTICE 'could not grant linkwork_app to %: connect the app as linkwork_app itself', current_user;
+    END;
   END IF;
 END
 $$;
@@ -148,7 +154,8 @@ CREATE POLICY api_token_insert ON api_token FOR INSERT
   WITH CHECK (organisation_id = app_current_organisation());
 CREATE POLICY api_token_update ON api_token FOR UPDATE
   USING (organisation_id = app_current_organisation()
-         OR token_hash = nullif(current_setting('app.token_hash', true), ''));
+         OR token_hash = nullif(current_setting('app.token_hash', true), ''))
+  WITH CHECK (organisation_id = app_current_organisation());
 
 ALTER TABLE audit_event ENABLE ROW LEVEL SECURITY;
 ALTER TABLE audit_event FORCE ROW LEVEL SECURITY;

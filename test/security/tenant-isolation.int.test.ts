@@ -141,6 +141,15 @@ describe('tenant isolation in the database (row-level security)', () => {
     expect(rows.map((r) => r.tokenHash)).not.toContain(hashSecret(tokenB));
   });
 
+  it('does not let a bearer-token lookup move the token it names to another organisation', async () => {
+    await expect(
+      db.kysely.transaction().execute(async (tx) => {
+        await sql`SELECT set_config('app.token_hash', ${hashSecret(tokenA)}, true)`.execute(tx);
+        await tx.updateTable('apiToken').set({ organisationId: orgB.id }).where('tokenHash', '=', hashSecret(tokenA)).execute();
+      }),
+    ).rejects.toThrow(/row-level security/);
+  });
+
   it("refuses to insert rows for organisation B in A's context", async () => {
     const inA = (work: (tx: Tx) => Promise<unknown>) => db.inScope({ organisationId: orgA.id, userId: userA.userId }, work);
     await expect(
