@@ -130,6 +130,8 @@ export function createAuthService(db: Database, sessions: SessionStore, users: U
           .executeTakeFirst();
         if (used.numUpdatedRows === 0n) throw new NotFound('This invitation link has already been used.');
         await tx.updateTable('appUser').set({ passwordHash, updatedAt: new Date() }).where('id', '=', invite.userId).execute();
+        // A new password ends every session the old one opened.
+        await tx.deleteFrom('userSession').where('userId', '=', invite.userId).execute();
         await recordAudit(tx, auditContext(invite.userId, invite.organisationId, requestId), {
           action: 'user.password-set',
           subjectType: 'user',

@@ -40,6 +40,7 @@ export async function userRoutes(app: App, services: Services): Promise<void> {
   const NEW = 'features/users/views/new.njk';
   const ADDED = 'features/users/views/added.njk';
   const PERSON = 'features/users/views/person.njk';
+  const LINK = 'features/users/views/sign-in-link.njk';
 
   async function personData(ctx: RequestContext, userId: string, chosenRole?: string) {
     const member = await services.users.get(ctx, userId);
@@ -133,6 +134,23 @@ export async function userRoutes(app: App, services: Services): Promise<void> {
       throw error;
     }
     return reply.redirect(`/admin/users/${userId}?done=deactivated`, 303);
+  });
+
+  app.post('/admin/users/:userId/sign-in-link', { schema: { hide: true } }, async (request, reply) => {
+    const ctx = requireContext(request);
+    const userId = userIdParam(request);
+    let invitePath: string;
+    try {
+      invitePath = await services.users.issueSignInLink(ctx, userId);
+    } catch (error) {
+      if (error instanceof Conflict) {
+        return reply.code(409).page(PERSON, { ...(await personData(ctx, userId)), errors: [{ field: 'sign-in-link', message: error.message }] });
+      }
+      throw error;
+    }
+    const member = await services.users.get(ctx, userId);
+    reply.header('cache-control', 'no-store');
+    return reply.page(LINK, { title: 'New sign-in link', member, inviteUrl: `${request.protocol}://${request.host}${invitePath}` });
   });
 
   app.post('/admin/users/:userId/reactivate', { schema: { hide: true } }, async (request, reply) => {

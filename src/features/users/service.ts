@@ -8,7 +8,7 @@ import type { Database, Tx } from '../../platform/db/database.js';
 import { ROLES, type Role } from '../../platform/db/schema.js';
 import { Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed } from '../../platform/errors.js';
 import { checkEmail, checkName, checkOneOf, normaliseEmail, text } from '../../platform/validation.js';
-import { userPolicy } from './policy.js';
+import { signInLinkRefusal, userPolicy } from './policy.js';
 
 export const ROLE_LABELS: Record<Role, string> = {
   admin: 'Administrator',
@@ -232,6 +232,31 @@ export function createUserService(db: Database) {
           .where('userId', '=', userId)
           .execute();
         await recordAudit(tx, ctx, { action: 'user.reactivated', subjectType: 'user', subjectId: userId });
+      });
+    },
+
+    /**
+     * A new one-time link to choose a password (a lost invitation, or a forgotten password).
+     * Earlier unused links stop working.
+     */
+    async issueSignInLink(ctx: RequestContext, userId: string): Promise<string> {
+      authorize(ctx, userPolicy, 'issue-sign-in-link');
+      // How many other organisations the account works for, counted as the account itself would see its
+      // memberships: an administrator's own context rightly cannot see other organisations' rows.
+      const otherOrganisations = await db.inScope({ organisationId: null, userId }, async (tx) => {
+        const rows = await tx.selectFrom('membership').select('organisationId').where('userId', '=', userId).where('active', '=', true).execute();
+        return rows.filter((row) => row.organisationId !== ctx.organisationId).length;
+      });
+      return db.inScope({ organisationId: ctx.organisationId, userId: ctx.actor.userId }, async (tx) => {
+        const member = await membershipOf(tx, ctx, userId);
+        if (!member.active) throw new Conflict('Reactivate this person before sending them a sign-in link');
+        const account = await tx.selectFrom('appUser').select(['passwordHash']).where('id', '=', userId).executeTakeFirstOrThrow();
+        const refusal = signInLinkRefusal({ hasPassword: account.passwordHash !== null, otherOrganisations }, ctx.actor.platformAdmin);
+        if (refusal) throw new Conflict(refusal);
+        await tx.updateTable('userInvite').set({ usedAt: new Date() }).where('userId', '=', userId).where('usedAt', 'is', null).execute();
+        const invitePath = await createInvite(tx, ctx, userId);
+        await recordAudit(tx, ctx, { action: 'user.sign-in-link-issued', subjectType: 'user', subjectId: userId });
+        return invitePath;
       });
     },
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { auditPolicy } from '../../features/audit/policy.js';
 import { organisationPolicy } from '../../features/organisations/policy.js';
 import { tokenPolicy } from '../../features/tokens/policy.js';
-import { userPolicy } from '../../features/users/policy.js';
+import { signInLinkRefusal, userPolicy } from '../../features/users/policy.js';
 import { ROLES, type Role } from '../db/schema.js';
 import { Forbidden } from '../errors.js';
 import { authorize, can, type Policy } from './policy.js';
@@ -19,6 +19,7 @@ const TABLE: [Policy<string>, string, Role[]][] = [
   [userPolicy, 'change-role', ['admin']],
   [userPolicy, 'deactivate', ['admin']],
   [userPolicy, 'reactivate', ['admin']],
+  [userPolicy, 'issue-sign-in-link', ['admin']],
   [auditPolicy, 'browse', ['admin']],
   [auditPolicy, 'export', ['admin']],
   [tokenPolicy, 'create-own', [...ROLES]],
@@ -56,5 +57,16 @@ describe('permissions: role × action', () => {
   it('authorize throws Forbidden naming the role and action', () => {
     expect(() => authorize({ role: 'referrer', actor: actor() }, userPolicy, 'change-role')).toThrow(Forbidden);
     expect(() => authorize({ role: 'referrer', actor: actor() }, userPolicy, 'change-role')).toThrow(/referrer.*change role users/);
+  });
+});
+
+describe('who may issue a new sign-in link', () => {
+  it.each([
+    [{ hasPassword: true, otherOrganisations: 0 }, false, true],
+    [{ hasPassword: false, otherOrganisations: 2 }, false, true],
+    [{ hasPassword: true, otherOrganisations: 1 }, false, false],
+    [{ hasPassword: true, otherOrganisations: 1 }, true, true],
+  ])('%j, platform admin %s → allowed %s', (account, platformAdmin, allowed) => {
+    expect(signInLinkRefusal(account, platformAdmin) === null).toBe(allowed);
   });
 });
