@@ -1,6 +1,7 @@
 import { createAuditService } from './features/audit/service.js';
 import { createAuthService } from './features/auth/service.js';
 import { createOrganisationService } from './features/organisations/service.js';
+import { createReferralService } from './features/referrals/service.js';
 import { createTokenService } from './features/tokens/service.js';
 import { createUserService } from './features/users/service.js';
 import { createSessionStore } from './platform/auth/sessions.js';
@@ -19,6 +20,7 @@ export function createServices(db: Database, config: Pick<Config, 'sessionSecret
     auth: createAuthService(db, sessions, users, config.sessionSecret),
     tokens: createTokenService(db),
     audit: createAuditService(db),
+    referrals: createReferralService(db),
   };
 }
 

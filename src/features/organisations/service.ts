@@ -49,6 +49,10 @@ export function createOrganisationService(db: Database) {
           .values({ id, slug, name, type: type as OrganisationType })
           .returningAll()
           .executeTakeFirstOrThrow();
+        // A social prescribing service can receive referrals from the moment it exists.
+        if (organisation.type === 'sp-service') {
+          await tx.insertInto('programme').values({ organisationId: id, slug: 'social-prescribing', name: 'Social prescribing', isDefault: true }).execute();
+        }
         await recordAudit(
           tx,
           { requestId, actor, organisationId: id },

@@ -36,6 +36,11 @@ export class DataDirectoryLocked extends Error {
 
 const APP_ROLE = 'linkwork_app';
 
+// A date (a date of birth) is a calendar day, not an instant: kept as 'YYYY-MM-DD' so no time zone
+// can move it to the day before.
+const DATE_OID = 1082;
+const keepDate = (value: string) => value;
+
 function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -76,11 +81,20 @@ function lockDataDirectory(dir: string): () => void {
   throw new Error(`Could not lock the data directory ${dir}`);
 }
 
+/**
+ * Sets the row-level security context for the rest of a transaction. A transaction that writes for
+ * two organisations (a referral: the referrer's receipt and the service's record) switches between
+ * them, and never holds both at once.
+ */
+export async function setScope(tx: Tx, scope: DbScope): Promise<void> {
+  await sql`SELECT set_config('app.organisation_id', ${scope.organisationId ?? ''}, true),
+                   set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(tx);
+}
+
 function scoped(kysely: Kysely<DB>) {
   return <T>(scope: DbScope, work: (tx: Tx) => Promise<T>): Promise<T> =>
     kysely.transaction().execute(async (tx) => {
-      await sql`SELECT set_config('app.organisation_id', ${scope.organisationId ?? ''}, true),
-                       set_config('app.user_id', ${scope.userId ?? ''}, true)`.execute(tx);
+      await setScope(tx, scope);
       return work(tx);
     });
 }
@@ -105,7 +119,8 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   let pglite: InstanceType<typeof PGlite>;
   try {
-    pglite = dataDir ? await PGlite.create(path.join(dataDir, 'pglite')) : await PGlite.create();
+    const options = { parsers: { [DATE_OID]: keepDate } };
+    pglite = dataDir ? await PGlite.create(path.join(dataDir, 'pglite'), options) : await PGlite.create(options);
   } catch (error) {
     unlock();
     throw error;
@@ -151,6 +166,7 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
 async function openPostgres(options: OpenOptions): Promise<Database> {
   if (!options.databaseUrl) throw new Error('DATABASE_URL is required for PostgreSQL');
   const { default: pg } = await import('pg');
+  pg.types.setTypeParser(DATE_OID, keepDate);
   const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
   const kysely = new Kysely<DB>({
     dialect: new PostgresDialect({

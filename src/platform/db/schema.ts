@@ -91,7 +91,155 @@ export interface AuditEventTable {
   detail: ColumnType<Record<string, unknown>, string | undefined, never>;
 }
 
+export interface ProgrammeTable {
+  organisationId: string;
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  isDefault: Generated<boolean>;
+  createdAt: CreatedAt;
+}
+
+export interface NeedCodeTable {
+  code: string;
+  label: string;
+  parentCode: string | null;
+  active: Generated<boolean>;
+  sortOrder: Generated<number>;
+}
+
+export const PREFERRED_CONTACT = ['phone', 'text', 'email', 'letter', 'via-someone-else'] as const;
+export type PreferredContact = (typeof PREFERRED_CONTACT)[number];
+
+export interface PersonTable {
+  organisationId: string;
+  id: string;
+  givenName: string;
+  familyName: string;
+  preferredName: string | null;
+  dateOfBirth: ColumnType<string, string, string>;
+  nhsNumber: string | null;
+  postcode: string | null;
+  noFixedAbode: boolean;
+  phone: string | null;
+  email: string | null;
+  safeToLeaveMessage: boolean;
+  preferredContact: PreferredContact;
+  contactNotes: string | null;
+  interpreterLanguage: string | null;
+  accessibilityNeeds: string | null;
+  createdAt: CreatedAt;
+  updatedAt: Timestamp;
+}
+
+export interface SupportCaseTable {
+  organisationId: string;
+  id: string;
+  programmeId: string;
+  personId: string;
+  referralId: string;
+  status: 'open' | 'paused' | 'closed';
+  linkWorkerUserId: string | null;
+  multipleDisadvantage: boolean;
+  openedAt: CreatedAt;
+  closedAt: Date | null;
+  closedReason: string | null;
+}
+
+export const REFERRAL_STATUSES = ['received', 'accepted', 'allocated', 'first-contact', 'engaged', 'paused', 'closed'] as const;
+export type ReferralStatus = (typeof REFERRAL_STATUSES)[number];
+
+export interface ReferralTable {
+  organisationId: string;
+  id: string;
+  reference: string;
+  programmeId: string;
+  personId: string;
+  sourceType: 'professional' | 'self';
+  sourceOrganisationId: string | null;
+  sourceUserId: string | null;
+  reason: string;
+  urgency: 'routine' | 'urgent';
+  needs: string[];
+  multipleDisadvantage: string[];
+  riskNotes: string | null;
+  consentGiven: boolean;
+  consentBy: 'person' | 'representative';
+  consentMethod: 'verbal' | 'written' | 'online';
+  consentAt: Date;
+  status: ReferralStatus;
+  statusBeforePause: ReferralStatus | null;
+  statusChangedAt: Timestamp;
+  closedReason: string | null;
+  caseId: string | null;
+  duplicateOf: string | null;
+  duplicateDecision: 'linked' | 'kept-separate' | null;
+  redirectedTo: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface ReferralEventTable {
+  organisationId: string;
+  id: ColumnType<string, never, never>;
+  referralId: string;
+  action: string;
+  fromStatus: ReferralStatus | null;
+  toStatus: ReferralStatus;
+  reason: string | null;
+  actorUserId: string | null;
+  actorLabel: string;
+  occurredAt: CreatedAt;
+}
+
+export interface ReferralReceiptTable {
+  organisationId: string;
+  referralId: string;
+  receivingOrganisationId: string;
+  reference: string;
+  personLabel: string;
+  referrerUserId: string | null;
+  status: 'received' | 'in-progress' | 'closed';
+  statusChangedAt: Timestamp;
+  closedReason: string | null;
+  urgency: string;
+  createdAt: CreatedAt;
+}
+
+export interface IdempotencyKeyTable {
+  organisationId: string;
+  key: string;
+  requestHash: string;
+  receivingOrganisationId: string;
+  referralId: string;
+  createdAt: CreatedAt;
+}
+
+export interface OutboxMessageTable {
+  organisationId: string;
+  id: Generated<string>;
+  channel: 'email' | 'text';
+  recipientKind: 'referrer' | 'person';
+  recipient: string;
+  template: string;
+  subject: string;
+  body: string;
+  status: Generated<'pending' | 'sent' | 'failed'>;
+  attempts: Generated<number>;
+  lastError: string | null;
+  createdAt: CreatedAt;
+  sentAt: Date | null;
+}
+
 export interface DB {
+  programme: ProgrammeTable;
+  needCode: NeedCodeTable;
+  person: PersonTable;
+  supportCase: SupportCaseTable;
+  referral: ReferralTable;
+  referralEvent: ReferralEventTable;
+  referralReceipt: ReferralReceiptTable;
+  idempotencyKey: IdempotencyKeyTable;
+  outboxMessage: OutboxMessageTable;
   organisation: OrganisationTable;
   appUser: AppUserTable;
   membership: MembershipTable;

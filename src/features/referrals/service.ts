@@ -1,0 +1,901 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { recordAudit } from '../../platform/audit/audit.js';
+import { authorize, can } from '../../platform/auth/policy.js';
+import type { RequestContext } from '../../platform/context.js';
+import { setScope, type Database, type Tx } from '../../platform/db/database.js';
+import type { ReferralStatus } from '../../platform/db/schema.js';
+import { Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed } from '../../platform/errors.js';
+import { decodeCursor, encodeCursor, pageLimit } from '../../platform/pagination.js';
+import { text } from '../../platform/validation.js';
+import { queueForPerson, queueForReferrer } from '../notifications/outbox.js';
+import { referralPolicy } from './policy.js';
+import {
+  ACTION_DONE,
+  actionAllowed,
+  CLOSE_REASONS,
+  DECLINE_REASONS,
+  neutralClosure,
+  neutralStatus,
+  nextStatus,
+  referenceFrom,
+  validateReferral,
+  type CloseReason,
+  type NeutralStatus,
+  type ReferralAction,
+  type ReferralInput,
+  type ValidReferral,
+} from './rules.js';
+
+export interface ReferralRequest extends ReferralInput {
+  toOrganisation?: unknown;
+  programme?: unknown;
+}
+
+/** The referrer's view: exactly this, never needs, notes, case details or outcomes. */
+export interface ReferralReceiptView {
+  id: string;
+  reference: string;
+  status: NeutralStatus;
+  statusDate: string;
+  closedReason: string | null;
+  personName: string;
+  urgency: string;
+  sentAt: string;
+  receivingOrganisation: { slug: string; name: string };
+}
+
+export interface ReferralSummary {
+  id: string;
+  reference: string;
+  status: ReferralStatus;
+  urgency: string;
+  personName: string;
+  source: string;
+  createdAt: string;
+  statusChangedAt: string;
+  caseId: string | null;
+  possibleDuplicates: number;
+}
+
+export interface ReferralView {
+  id: string;
+  reference: string;
+  status: ReferralStatus;
+  statusChangedAt: string;
+  urgency: string;
+  reason: string;
+  needs: string[];
+  multipleDisadvantage: string[];
+  riskNotes: string | null;
+  consent: { by: string; method: string; at: string };
+  source: { type: 'professional' | 'self'; organisation: { slug: string; name: string } | null; referrerName: string | null };
+  programme: { slug: string; name: string };
+  person: {
+    id: string;
+    givenName: string;
+    familyName: string;
+    preferredName: string | null;
+    dateOfBirth: string;
+    nhsNumber: string | null;
+    postcode: string | null;
+    noFixedAbode: boolean;
+    phone: string | null;
+    email: string | null;
+    safeToLeaveMessage: boolean;
+    preferredContact: string;
+    contactNotes: string | null;
+    interpreterLanguage: string | null;
+    accessibilityNeeds: string | null;
+  };
+  caseId: string | null;
+  linkWorker: { id: string; name: string } | null;
+  closedReason: string | null;
+  duplicateDecision: string | null;
+  possibleDuplicates: { id: string; reference: string; status: ReferralStatus; match: 'nhs-number' | 'name-and-date-of-birth'; createdAt: string }[];
+  history: { action: string; from: string | null; to: string; reason: string | null; by: string; at: string }[];
+  createdAt: string;
+}
+
+export interface ActionInput {
+  reason?: unknown;
+  linkWorker?: unknown;
+  toOrganisation?: unknown;
+}
+
+export interface ListFilters {
+  status?: unknown;
+  urgency?: unknown;
+  from?: unknown;
+  to?: unknown;
+  source?: unknown;
+  cursor?: unknown;
+  limit?: unknown;
+}
+
+const iso = (value: Date | string) => new Date(value).toISOString();
+
+const AUDIT_ACTIONS: Record<ReferralAction, string> = {
+  accept: 'referral.accepted',
+  allocate: 'referral.allocated',
+  decline: 'referral.declined',
+  redirect: 'referral.redirected',
+  'record-first-contact': 'referral.first-contact',
+  'record-engaged': 'referral.engaged',
+  pause: 'referral.paused',
+  resume: 'referral.resumed',
+  close: 'referral.closed',
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Stable JSON so the same body always hashes the same, whatever the key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonical((value as Record<string, unknown>)[key])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+function dateFilter(errors: FieldErrors, field: string, raw: unknown): Date | null {
+  const value = text(raw);
+  if (value === '') return null;
+  const date = new Date(`${value}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(date.getTime())) {
+    errors.add(field, 'Enter a date in the format YYYY-MM-DD');
+    return null;
+  }
+  return date;
+}
+
+export function createReferralService(db: Database, clock: () => Date = () => new Date()) {
+  async function activeNeedCodes(): Promise<Set<string>> {
+    const rows = await db.kysely.selectFrom('needCode').select('code').where('active', '=', true).execute();
+    return new Set(rows.map((row) => row.code));
+  }
+
+  /** The social prescribing service (and programme) a referral goes to. */
+  async function resolveTarget(rawOrganisation: unknown, rawProgramme: unknown) {
+    const slug = text(rawOrganisation).toLowerCase();
+    const errors = new FieldErrors();
+    if (slug === '') errors.add('toOrganisation', 'Choose the social prescribing service to refer to');
+    errors.throwIfAny();
+    const organisation = await db.kysely.selectFrom('organisation').selectAll().where('slug', '=', slug).executeTakeFirst();
+    if (!organisation || organisation.type !== 'sp-service') {
+      throw ValidationFailed.field('toOrganisation', `There is no social prescribing service with the short name "${slug}"`);
+    }
+    const programmeSlug = text(rawProgramme).toLowerCase();
+    let query = db.kysely.selectFrom('programme').selectAll().where('organisationId', '=', organisation.id);
+    query = programmeSlug ? query.where('slug', '=', programmeSlug) : query.where('isDefault', '=', true);
+    const programme = await query.executeTakeFirst();
+    if (!programme) throw ValidationFailed.field('programme', `${organisation.name} has no programme called "${programmeSlug}"`);
+    return { organisation, programme };
+  }
+
+  async function receiptView(tx: Tx, organisationId: string, referralId: string): Promise<ReferralReceiptView | null> {
+    const row = await tx
+      .selectFrom('referralReceipt as r')
+      .innerJoin('organisation as o', 'o.id', 'r.receivingOrganisationId')
+      .select(['r.referralId', 'r.reference', 'r.status', 'r.statusChangedAt', 'r.closedReason', 'r.personLabel', 'r.urgency', 'r.createdAt', 'o.slug', 'o.name'])
+      .where('r.organisationId', '=', organisationId)
+      .where('r.referralId', '=', referralId)
+      .executeTakeFirst();
+    if (!row) return null;
+    return {
+      id: row.referralId,
+      reference: row.reference,
+      status: row.status,
+      statusDate: iso(row.statusChangedAt),
+      closedReason: row.closedReason,
+      personName: row.personLabel,
+      urgency: row.urgency,
+      sentAt: iso(row.createdAt),
+      receivingOrganisation: { slug: row.slug, name: row.name },
+    };
+  }
+
+  /** Reuses the person when the NHS number is already known to this service, keeping contact details current. */
+  async function findOrCreatePerson(tx: Tx, organisationId: string, person: ValidReferral['person']): Promise<string> {
+    if (person.nhsNumber) {
+      const known = await tx
+        .selectFrom('person')
+        .select('id')
+        .where('organisationId', '=', organisationId)
+        .where('nhsNumber', '=', person.nhsNumber)
+        .executeTakeFirst();
+      if (known) {
+        await tx
+          .updateTable('person')
+          .set({
+            postcode: person.postcode,
+            noFixedAbode: person.noFixedAbode,
+            phone: person.phone,
+            email: person.email,
+            safeToLeaveMessage: person.safeToLeaveMessage,
+            preferredContact: person.preferredContact,
+            contactNotes: person.contactNotes,
+            updatedAt: clock(),
+          })
+          .where('organisationId', '=', organisationId)
+          .where('id', '=', known.id)
+          .execute();
+        return known.id;
+      }
+    }
+    const id = randomUUID();
+    await tx.insertInto('person').values({ organisationId, id, ...person, updatedAt: clock() }).execute();
+    return id;
+  }
+
+  interface Intake {
+    requestId: string | null;
+    actor: RequestContext['actor'];
+    source: { organisationId: string; userId: string | null } | null;
+    target: Awaited<ReturnType<typeof resolveTarget>>;
+    referral: ValidReferral;
+    consentMethod?: 'online';
+  }
+
+  /** Writes a referral for the receiving service, inside a transaction already scoped to it. */
+  async function writeReferral(tx: Tx, intake: Intake, id: string, reference: string): Promise<void> {
+    const { target, referral } = intake;
+    const organisationId = target.organisation.id;
+    const personId = await findOrCreatePerson(tx, organisationId, referral.person);
+    const now = clock();
+    await tx
+      .insertInto('referral')
+      .values({
+        organisationId,
+        id,
+        reference,
+        programmeId: target.programme.id,
+        personId,
+        sourceType: intake.source ? 'professional' : 'self',
+        sourceOrganisationId: intake.source?.organisationId ?? null,
+        sourceUserId: intake.source?.userId ?? null,
+        reason: referral.reason,
+        urgency: referral.urgency,
+        needs: referral.needs,
+        multipleDisadvantage: referral.multipleDisadvantage,
+        riskNotes: referral.riskNotes,
+        consentGiven: true,
+        consentBy: referral.consent.by,
+        consentMethod: intake.consentMethod ?? referral.consent.method,
+        consentAt: now,
+        status: 'received',
+        statusBeforePause: null,
+        statusChangedAt: now,
+        closedReason: null,
+        caseId: null,
+        duplicateOf: null,
+        duplicateDecision: null,
+        redirectedTo: null,
+      })
+      .execute();
+    await tx
+      .insertInto('referralEvent')
+      .values({ organisationId, referralId: id, action: 'receive', fromStatus: null, toStatus: 'received', reason: null, actorUserId: intake.actor.userId, actorLabel: intake.actor.label })
+      .execute();
+    await queueForPerson(tx, organisationId, referral.person, 'person-referral-received');
+    await recordAudit(tx, { requestId: intake.requestId, actor: intake.actor, organisationId }, {
+      action: 'referral.received',
+      subjectType: 'referral',
+      subjectId: id,
+      detail: { source: intake.source ? 'professional' : 'self', urgency: referral.urgency },
+    });
+  }
+
+  /** The referrer's receipt and notification, written while scoped to the referring organisation. */
+  async function writeReceipt(tx: Tx, intake: Intake, id: string, reference: string): Promise<void> {
+    const source = intake.source!;
+    const { person } = intake.referral;
+    await tx
+      .insertInto('referralReceipt')
+      .values({
+        organisationId: source.organisationId,
+        referralId: id,
+        receivingOrganisationId: intake.target.organisation.id,
+        reference,
+        personLabel: `${person.givenName} ${person.familyName}`,
+        referrerUserId: source.userId,
+        status: 'received',
+        statusChangedAt: clock(),
+        closedReason: null,
+        urgency: intake.referral.urgency,
+      })
+      .execute();
+    await recordAudit(tx, { requestId: intake.requestId, actor: intake.actor, organisationId: source.organisationId }, {
+      action: 'referral.sent',
+      subjectType: 'referral',
+      subjectId: id,
+      detail: { to: intake.target.organisation.slug },
+    });
+  }
+
+  async function notifyReferrer(tx: Tx, referral: { organisationId: string; sourceUserId: string | null; reference: string }, template: 'referral-received' | 'referral-accepted' | 'referral-closed', closure?: string) {
+    if (!referral.sourceUserId) return;
+    const [referrer, service] = await Promise.all([
+      tx.selectFrom('appUser').select('email').where('id', '=', referral.sourceUserId).executeTakeFirst(),
+      tx.selectFrom('organisation').select('name').where('id', '=', referral.organisationId).executeTakeFirstOrThrow(),
+    ]);
+    if (referrer) await queueForReferrer(tx, referral.organisationId, referrer.email, template, { reference: referral.reference, service: service.name, closure });
+  }
+
+  async function loadForUpdate(tx: Tx, ctx: RequestContext, id: string) {
+    if (!UUID.test(id)) throw new NotFound('There is no such referral');
+    const referral = await tx
+      .selectFrom('referral')
+      .selectAll()
+      .where('organisationId', '=', ctx.organisationId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!referral) throw new NotFound('There is no such referral');
+    return referral;
+  }
+
+  async function possibleDuplicates(tx: Tx, referral: { organisationId: string; id: string; personId: string }) {
+    // Single-word aliases: the camel-case plugin rewrites result keys, even of raw SQL.
+    const rows = await sql<{ id: string; reference: string; status: ReferralStatus; created: Date; same: boolean }>`
+      SELECT r.id, r.reference, r.status, r.created_at AS created, r.person_id = ${referral.personId} AS same
+      FROM referral r
+      JOIN person p ON p.organisation_id = r.organisation_id AND p.id = r.person_id
+      JOIN person me ON me.organisation_id = ${referral.organisationId} AND me.id = ${referral.personId}
+      WHERE r.organisation_id = ${referral.organisationId}
+        AND r.id <> ${referral.id}
+        AND r.status <> 'closed'
+        AND (r.person_id = me.id
+             OR (lower(p.family_name) = lower(me.family_name) AND lower(p.given_name) = lower(me.given_name)
+                 AND p.date_of_birth = me.date_of_birth))
+      ORDER BY r.created_at`.execute(tx);
+    return rows.rows.map((row) => ({
+      id: row.id,
+      reference: row.reference,
+      status: row.status,
+      match: row.same ? ('nhs-number' as const) : ('name-and-date-of-birth' as const),
+      createdAt: iso(row.created),
+    }));
+  }
+
+  async function fullView(tx: Tx, ctx: RequestContext, id: string): Promise<ReferralView | null> {
+    if (!UUID.test(id)) return null;
+    const row = await tx
+      .selectFrom('referral as r')
+      .innerJoin('person as p', (join) => join.onRef('p.organisationId', '=', 'r.organisationId').onRef('p.id', '=', 'r.personId'))
+      .innerJoin('programme as g', (join) => join.onRef('g.organisationId', '=', 'r.organisationId').onRef('g.id', '=', 'r.programmeId'))
+      .leftJoin('organisation as so', 'so.id', 'r.sourceOrganisationId')
+      .leftJoin('appUser as su', 'su.id', 'r.sourceUserId')
+      .leftJoin('supportCase as c', (join) => join.onRef('c.organisationId', '=', 'r.organisationId').onRef('c.id', '=', 'r.caseId'))
+      .leftJoin('appUser as lw', 'lw.id', 'c.linkWorkerUserId')
+      .selectAll('r')
+      .select([
+        'p.id as pId', 'p.givenName', 'p.familyName', 'p.preferredName', 'p.dateOfBirth', 'p.nhsNumber', 'p.postcode', 'p.noFixedAbode',
+        'p.phone', 'p.email', 'p.safeToLeaveMessage', 'p.preferredContact', 'p.contactNotes', 'p.interpreterLanguage', 'p.accessibilityNeeds',
+        'g.slug as programmeSlug', 'g.name as programmeName', 'so.slug as sourceSlug', 'so.name as sourceName', 'su.name as referrerName',
+        'lw.id as linkWorkerId', 'lw.name as linkWorkerName',
+      ])
+      .where('r.organisationId', '=', ctx.organisationId)
+      .where('r.id', '=', id)
+      .executeTakeFirst();
+    if (!row) return null;
+    const history = await tx
+      .selectFrom('referralEvent as e')
+      .leftJoin('appUser as u', 'u.id', 'e.actorUserId')
+      .select(['e.action', 'e.fromStatus', 'e.toStatus', 'e.reason', 'e.actorLabel', 'u.name', 'e.occurredAt'])
+      .where('e.organisationId', '=', ctx.organisationId)
+      .where('e.referralId', '=', id)
+      .orderBy('e.id')
+      .execute();
+    const duplicates = row.duplicateDecision ? [] : await possibleDuplicates(tx, { organisationId: ctx.organisationId, id, personId: row.personId });
+    return {
+      id: row.id,
+      reference: row.reference,
+      status: row.status,
+      statusChangedAt: iso(row.statusChangedAt),
+      urgency: row.urgency,
+      reason: row.reason,
+      needs: row.needs,
+      multipleDisadvantage: row.multipleDisadvantage,
+      riskNotes: row.riskNotes,
+      consent: { by: row.consentBy, method: row.consentMethod, at: iso(row.consentAt) },
+      source: {
+        type: row.sourceType,
+        organisation: row.sourceSlug ? { slug: row.sourceSlug, name: row.sourceName! } : null,
+        referrerName: row.referrerName,
+      },
+      programme: { slug: row.programmeSlug, name: row.programmeName },
+      person: {
+        id: row.pId,
+        givenName: row.givenName,
+        familyName: row.familyName,
+        preferredName: row.preferredName,
+        dateOfBirth: row.dateOfBirth,
+        nhsNumber: row.nhsNumber,
+        postcode: row.postcode,
+        noFixedAbode: row.noFixedAbode,
+        phone: row.phone,
+        email: row.email,
+        safeToLeaveMessage: row.safeToLeaveMessage,
+        preferredContact: row.preferredContact,
+        contactNotes: row.contactNotes,
+        interpreterLanguage: row.interpreterLanguage,
+        accessibilityNeeds: row.accessibilityNeeds,
+      },
+      caseId: row.caseId,
+      linkWorker: row.linkWorkerId ? { id: row.linkWorkerId, name: row.linkWorkerName! } : null,
+      closedReason: row.closedReason,
+      duplicateDecision: row.duplicateDecision,
+      possibleDuplicates: duplicates,
+      history: history.map((e) => ({ action: e.action, from: e.fromStatus, to: e.toStatus, reason: e.reason, by: e.name ?? e.actorLabel, at: iso(e.occurredAt) })),
+      createdAt: iso(row.createdAt),
+    };
+  }
+
+  /** Finds a link worker of this service by user id or email. */
+  async function resolveLinkWorker(tx: Tx, ctx: RequestContext, raw: unknown): Promise<{ id: string; name: string }> {
+    const value = text(raw);
+    if (value === '') throw ValidationFailed.field('linkWorker', 'Choose a link worker');
+    const query = tx
+      .selectFrom('membership as m')
+      .innerJoin('appUser as u', 'u.id', 'm.userId')
+      .select(['u.id', 'u.name', 'm.role', 'm.active', 'u.active as accountActive'])
+      .where('m.organisationId', '=', ctx.organisationId);
+    const found = await (UUID.test(value) ? query.where('u.id', '=', value) : query.where('u.email', '=', value.toLowerCase())).executeTakeFirst();
+    if (!found || !found.active || !found.accountActive || (found.role !== 'link-worker' && found.role !== 'team-lead')) {
+      throw ValidationFailed.field('linkWorker', 'Choose an active link worker in this service');
+    }
+    return { id: found.id, name: found.name };
+  }
+
+  function closeReason(raw: unknown, allowed: readonly CloseReason[]): CloseReason {
+    const reason = text(raw);
+    if (!(allowed as readonly string[]).includes(reason)) {
+      throw ValidationFailed.field('reason', `Choose a reason (one of: ${allowed.join(', ')})`);
+    }
+    return reason as CloseReason;
+  }
+
+  const service = {
+    listNeeds() {
+      return db.kysely.selectFrom('needCode').select(['code', 'label', 'parentCode']).where('active', '=', true).orderBy('sortOrder').orderBy('code').execute();
+    },
+
+    /** Social prescribing services that take referrals, for the referral form's choice. */
+    listServices() {
+      return db.kysely
+        .selectFrom('organisation as o')
+        .innerJoin('programme as g', (join) => join.onRef('g.organisationId', '=', 'o.id').on('g.isDefault', '=', true))
+        .select(['o.slug', 'o.name'])
+        .where('o.type', '=', 'sp-service')
+        .orderBy('o.name')
+        .execute();
+    },
+
+    /**
+     * A referral from a signed-in professional (form or API). Validates everything first; then one
+     * transaction writes the referrer's receipt (in the referrer's organisation) and the referral,
+     * person, history, messages and audit (in the receiving service's).
+     */
+    async refer(ctx: RequestContext, input: ReferralRequest, options: { idempotencyKey?: string } = {}): Promise<{ receipt: ReferralReceiptView; replayed: boolean }> {
+      authorize(ctx, referralPolicy, 'create');
+      const needs = await activeNeedCodes();
+      const errors: { field: string; message: string }[] = [];
+      let target: Awaited<ReturnType<typeof resolveTarget>> | undefined;
+      let referral: ValidReferral | undefined;
+      try {
+        target = await resolveTarget(input.toOrganisation, input.programme);
+      } catch (error) {
+        if (!(error instanceof ValidationFailed)) throw error;
+        errors.push(...error.errors);
+      }
+      try {
+        referral = validateReferral(input, needs, clock());
+      } catch (error) {
+        if (!(error instanceof ValidationFailed)) throw error;
+        errors.push(...error.errors);
+      }
+      if (errors.length || !target || !referral) throw new ValidationFailed(errors);
+      const key = options.idempotencyKey?.trim();
+      if (key !== undefined && (key.length === 0 || key.length > 200)) throw ValidationFailed.field('Idempotency-Key', 'Idempotency-Key must be 1 to 200 characters');
+      const requestHash = createHash('sha256').update(canonical(input)).digest('hex');
+      const intake: Intake = {
+        requestId: ctx.requestId,
+        actor: ctx.actor,
+        source: { organisationId: ctx.organisationId, userId: ctx.actor.userId },
+        target,
+        referral,
+      };
+      const run = () =>
+        db.kysely.transaction().execute(async (tx) => {
+          const mine = { organisationId: ctx.organisationId, userId: ctx.actor.userId };
+          await setScope(tx, mine);
+          if (key) {
+            const earlier = await tx.selectFrom('idempotencyKey').selectAll().where('organisationId', '=', ctx.organisationId).where('key', '=', key).executeTakeFirst();
+            if (earlier) {
+              if (earlier.requestHash !== requestHash) throw new Conflict('This Idempotency-Key was already used for a different referral');
+              return { receipt: (await receiptView(tx, ctx.organisationId, earlier.referralId))!, replayed: true };
+            }
+          }
+          const id = randomUUID();
+          const reference = referenceFrom(randomBytes(8));
+          if (key) {
+            await tx
+              .insertInto('idempotencyKey')
+              .values({ organisationId: ctx.organisationId, key, requestHash, receivingOrganisationId: target.organisation.id, referralId: id })
+              .execute();
+          }
+          await writeReceipt(tx, intake, id, reference);
+          await setScope(tx, { organisationId: target.organisation.id, userId: ctx.actor.userId });
+          await writeReferral(tx, intake, id, reference);
+          await notifyReferrer(tx, { organisationId: target.organisation.id, sourceUserId: ctx.actor.userId, reference }, 'referral-received');
+          await setScope(tx, mine);
+          return { receipt: (await receiptView(tx, ctx.organisationId, id))!, replayed: false };
+        });
+      try {
+        return await run();
+      } catch (error) {
+        // Two retries racing with one key: the loser's insert fails on the key; answer as a replay.
+        if (key && (error as { code?: string }).code === '23505') return run();
+        throw error;
+      }
+    },
+
+    /**
+     * A person referring themselves, with no account. The answer never depends on whether the
+     * person is already known, so the form cannot be used to find out who uses the service.
+     */
+    async selfRefer(requestId: string | null, input: ReferralRequest): Promise<{ serviceName: string }> {
+      const needs = await activeNeedCodes();
+      const target = await resolveTarget(input.toOrganisation, input.programme);
+      const referral = validateReferral(input, needs, clock());
+      const actor = { userId: null, label: 'self-referral', platformAdmin: false };
+      await db.inScope({ organisationId: target.organisation.id, userId: null }, (tx) =>
+        writeReferral(tx, { requestId, actor, source: null, target, referral, consentMethod: 'online' }, randomUUID(), referenceFrom(randomBytes(8))),
+      );
+      return { serviceName: target.organisation.name };
+    },
+
+    /** Full record for the receiving service (audited as a view of the person), else the referrer's receipt. */
+    async get(ctx: RequestContext, id: string): Promise<{ kind: 'full'; referral: ReferralView } | { kind: 'receipt'; referral: ReferralReceiptView }> {
+      return db.inScope({ organisationId: ctx.organisationId, userId: ctx.actor.userId }, async (tx) => {
+        if (can(ctx, referralPolicy, 'view-service')) {
+          const full = await fullView(tx, ctx, id);
+          if (full) {
+            await recordAudit(tx, ctx, { action: 'referral.viewed', subjectType: 'referral', subjectId: id, detail: { person: full.person.id } });
+            return { kind: 'full' as const, referral: full };
+          }
+        }
+        if (can(ctx, referralPolicy, 'list-sent') && UUID.test(id)) {
+          const receipt = await receiptView(tx, ctx.organisationId, id);
+          if (receipt) return { kind: 'receipt' as const, referral: receipt };
+        }
+        throw new NotFound('There is no such referral');
+      });
+    },
+
+    /** The referring organisation's referrals, newest first, as neutral receipts. */
+    async listSent(ctx: RequestContext, filters: ListFilters): Promise<{ items: ReferralReceiptView[]; nextCursor: string | null }> {
+      authorize(ctx, referralPolicy, 'list-sent');
+      const errors = new FieldErrors();
+      const from = dateFilter(errors, 'from', filters.from);
+      const to = dateFilter(errors, 'to', filters.to);
+      const status = text(filters.status);
+      if (status && !['received', 'in-progress', 'closed'].includes(status)) errors.add('status', 'Status is received, in-progress or closed');
+      errors.throwIfAny();
+      const cursor = decodeCursor(filters.cursor);
+      const limit = pageLimit(filters.limit);
+      return db.inScope({ organisationId: ctx.organisationId, userId: ctx.actor.userId }, async (tx) => {
+        let query = tx
+          .selectFrom('referralReceipt as r')
+          .innerJoin('organisation as o', 'o.id', 'r.receivingOrganisationId')
+          .select(['r.referralId', 'r.reference', 'r.status', 'r.statusChangedAt', 'r.closedReason', 'r.personLabel', 'r.urgency', 'r.createdAt', 'o.slug', 'o.name'])
+          .where('r.organisationId', '=', ctx.organisationId);
+        if (status) query = query.where('r.status', '=', status as NeutralStatus);
+        if (from) query = query.where('r.createdAt', '>=', from);
+        if (to) query = query.where('r.createdAt', '<', new Date(to.getTime() + 86_400_000));
+        if (cursor) {
+          query = query.where((eb) =>
+            eb.or([eb('r.createdAt', '<', new Date(cursor.at)), eb.and([eb('r.createdAt', '=', new Date(cursor.at)), eb('r.referralId', '<', cursor.id)])]),
+          );
+        }
+        const rows = await query.orderBy('r.createdAt', 'desc').orderBy('r.referralId', 'desc').limit(limit + 1).execute();
+        const items = rows.slice(0, limit).map((row) => ({
+          id: row.referralId,
+          reference: row.reference,
+          status: row.status,
+          statusDate: iso(row.statusChangedAt),
+          closedReason: row.closedReason,
+          personName: row.personLabel,
+          urgency: row.urgency,
+          sentAt: iso(row.createdAt),
+          receivingOrganisation: { slug: row.slug, name: row.name },
+        }));
+        const last = rows.length > limit ? rows[limit - 1]! : null;
+        return { items, nextCursor: last ? encodeCursor(last.createdAt, last.referralId) : null };
+      });
+    },
+
+    /** The service's referrals: newest first, or the triage queue (received: urgent first, then oldest). */
+    async listForService(ctx: RequestContext, filters: ListFilters & { queue?: boolean }): Promise<{ items: ReferralSummary[]; nextCursor: string | null }> {
+      authorize(ctx, referralPolicy, 'view-service');
+      const errors = new FieldErrors();
+      const from = dateFilter(errors, 'from', filters.from);
+      const to = dateFilter(errors, 'to', filters.to);
+      const status = text(filters.status);
+      const urgency = text(filters.urgency);
+      const source = text(filters.source);
+      if (status && !['received', 'accepted', 'allocated', 'first-contact', 'engaged', 'paused', 'closed', 'open'].includes(status)) errors.add('status', 'Choose a status from the list');
+      if (urgency && !['routine', 'urgent'].includes(urgency)) errors.add('urgency', 'Urgency is routine or urgent');
+      errors.throwIfAny();
+      const limit = pageLimit(filters.limit);
+      const cursor = filters.queue ? null : decodeCursor(filters.cursor);
+      return db.inScope({ organisationId: ctx.organisationId, userId: ctx.actor.userId }, async (tx) => {
+        let query = tx
+          .selectFrom('referral as r')
+          .innerJoin('person as p', (join) => join.onRef('p.organisationId', '=', 'r.organisationId').onRef('p.id', '=', 'r.personId'))
+          .leftJoin('organisation as so', 'so.id', 'r.sourceOrganisationId')
+          .select([
+            'r.id', 'r.reference', 'r.status', 'r.urgency', 'r.createdAt', 'r.statusChangedAt', 'r.caseId', 'r.personId', 'r.duplicateDecision',
+            'p.givenName', 'p.familyName', 'so.name as sourceName', 'so.slug as sourceSlug',
+          ])
+          .where('r.organisationId', '=', ctx.organisationId);
+        if (filters.queue) query = query.where('r.status', '=', 'received');
+        else if (status === 'open') query = query.where('r.status', '<>', 'closed');
+        else if (status) query = query.where('r.status', '=', status as ReferralStatus);
+        if (urgency) query = query.where('r.urgency', '=', urgency as 'routine' | 'urgent');
+        if (source === 'self') query = query.where('r.sourceType', '=', 'self');
+        else if (source) query = query.where('so.slug', '=', source.toLowerCase());
+        if (from) query = query.where('r.createdAt', '>=', from);
+        if (to) query = query.where('r.createdAt', '<', new Date(to.getTime() + 86_400_000));
+        if (cursor) {
+          query = query.where((eb) =>
+            eb.or([eb('r.createdAt', '<', new Date(cursor.at)), eb.and([eb('r.createdAt', '=', new Date(cursor.at)), eb('r.id', '<', cursor.id)])]),
+          );
+        }
+        query = filters.queue
+          ? query.orderBy('r.urgency', 'desc').orderBy('r.createdAt', 'asc').orderBy('r.id', 'asc')
+          : query.orderBy('r.createdAt', 'desc').orderBy('r.id', 'desc');
+        const rows = await query.limit(limit + 1).execute();
+        const items: ReferralSummary[] = [];
+        for (const row of rows.slice(0, limit)) {
+          const duplicates = row.status === 'received' && !row.duplicateDecision ? await possibleDuplicates(tx, { organisationId: ctx.organisationId, id: row.id, personId: row.personId }) : [];
+          items.push({
+            id: row.id,
+            reference: row.reference,
+            status: row.status,
+            urgency: row.urgency,
+            personName: `${row.givenName} ${row.familyName}`,
+            source: row.sourceName ?? 'Self-referral',
+            createdAt: iso(row.createdAt),
+            statusChangedAt: iso(row.statusChangedAt),
+            caseId: row.caseId,
+            possibleDuplicates: duplicates.length,
+          });
+        }
+        const last = !filters.queue && rows.length > limit ? rows[limit - 1]! : null;
+        return { items, nextCursor: last ? encodeCursor(last.createdAt, last.id) : null };
+      });
+    },
+
+    /** Link workers and team leads a referral can be allocated to. */
+    async linkWorkers(ctx: RequestContext) {
+      authorize(ctx, referralPolicy, 'view-service');
+      return db.inScope({ organisationId: ctx.organisationId, userId: ctx.actor.userId }, (tx) =>
+        tx
+          .selectFrom('membership as m')
+          .innerJoin('appUser as u', 'u.id', 'm.userId')
+          .select(['u.id', 'u.name', 'u.email', 'm.role'])
+          .where('m.organisationId', '=', ctx.organisationId)
+          .where('m.active', '=', true)
+          .where('u.active', '=', true)
+          .where('m.role', 'in', ['link-worker', 'team-lead'])
+          .orderBy('u.name')
+          .execute(),
+      );
+    },
+
+    /**
+     * Moves a referral on. An action that does not fit the current status is a Conflict naming it.
+     * Each step keeps its history, updates the referrer's neutral receipt, and queues messages.
+     */
+    async act(ctx: RequestContext, id: string, action: ReferralAction, input: ActionInput = {}): Promise<ReferralView> {
+      const triage = action === 'accept' || action === 'allocate' || action === 'decline' || action === 'redirect';
+      if (triage) authorize(ctx, referralPolicy, 'triage');
+      else if (!can(ctx, referralPolicy, 'progress-any')) authorize(ctx, referralPolicy, 'progress-own');
+
+      return db.kysely.transaction().execute(async (tx) => {
+        await setScope(tx, { organisationId: ctx.organisationId, userId: ctx.actor.userId });
+        const referral = await loadForUpdate(tx, ctx, id);
+        if (!actionAllowed(action, referral.status)) {
+          throw new Conflict(`This referral is ${referral.status.replace('-', ' ')}, so it cannot be ${ACTION_DONE[action]} now`);
+        }
+        if (!triage && !can(ctx, referralPolicy, 'progress-any')) {
+          const assigned = referral.caseId
+            ? await tx.selectFrom('supportCase').select('linkWorkerUserId').where('organisationId', '=', ctx.organisationId).where('id', '=', referral.caseId).executeTakeFirst()
+            : undefined;
+          if (assigned?.linkWorkerUserId !== ctx.actor.userId) throw new Forbidden('Only the allocated link worker or a team lead can do this');
+        }
+
+        let reason: string | null = null;
+        let closed: CloseReason | null = null;
+        const patch: Partial<{ caseId: string; statusBeforePause: ReferralStatus | null; closedReason: string; redirectedTo: string }> = {};
+        const now = clock();
+
+        switch (action) {
+          case 'accept': {
+            const caseId = randomUUID();
+            await tx
+              .insertInto('supportCase')
+              .values({
+                organisationId: ctx.organisationId,
+                id: caseId,
+                programmeId: referral.programmeId,
+                personId: referral.personId,
+                referralId: referral.id,
+                status: 'open',
+                linkWorkerUserId: null,
+                multipleDisadvantage: referral.multipleDisadvantage.length > 0,
+                closedAt: null,
+                closedReason: null,
+              })
+              .execute();
+            patch.caseId = caseId;
+            break;
+          }
+          case 'allocate': {
+            const worker = await resolveLinkWorker(tx, ctx, input.linkWorker);
+            await tx.updateTable('supportCase').set({ linkWorkerUserId: worker.id }).where('organisationId', '=', ctx.organisationId).where('id', '=', referral.caseId!).execute();
+            reason = `Allocated to ${worker.name}`;
+            break;
+          }
+          case 'decline':
+            closed = closeReason(input.reason, DECLINE_REASONS);
+            break;
+          case 'close':
+            closed = closeReason(input.reason, CLOSE_REASONS.filter((r) => r !== 'redirected'));
+            break;
+          case 'redirect': {
+            const target = await resolveTarget(input.toOrganisation, undefined);
+            if (target.organisation.id === ctx.organisationId) throw ValidationFailed.field('toOrganisation', 'Choose a different service from this one');
+            closed = 'redirected';
+            const person = await tx.selectFrom('person').selectAll().where('organisationId', '=', ctx.organisationId).where('id', '=', referral.personId).executeTakeFirstOrThrow();
+            const newId = randomUUID();
+            const { organisationId: _o, id: _i, createdAt: _c, updatedAt: _u, ...personData } = person;
+            const carried: ValidReferral = {
+              person: personData,
+              reason: referral.reason,
+              needs: referral.needs,
+              multipleDisadvantage: referral.multipleDisadvantage as ValidReferral['multipleDisadvantage'],
+              riskNotes: referral.riskNotes,
+              consent: { by: referral.consentBy, method: referral.consentMethod === 'online' ? 'written' : referral.consentMethod },
+              urgency: referral.urgency,
+            };
+            const source = referral.sourceOrganisationId ? { organisationId: referral.sourceOrganisationId, userId: referral.sourceUserId } : null;
+            const intake: Intake = { requestId: ctx.requestId, actor: ctx.actor, source, target, referral: carried };
+            const reference = referenceFrom(randomBytes(8));
+            await setScope(tx, { organisationId: target.organisation.id, userId: ctx.actor.userId });
+            await writeReferral(tx, intake, newId, reference);
+            if (source) {
+              // The referrer's receipt for the new referral; the receiving service may write it.
+              await tx
+                .insertInto('referralReceipt')
+                .values({
+                  organisationId: source.organisationId,
+                  referralId: newId,
+                  receivingOrganisationId: target.organisation.id,
+                  reference,
+                  personLabel: `${person.givenName} ${person.familyName}`,
+                  referrerUserId: source.userId,
+                  status: 'received',
+                  statusChangedAt: now,
+                  closedReason: null,
+                  urgency: referral.urgency,
+                })
+                .execute();
+            }
+            await setScope(tx, { organisationId: ctx.organisationId, userId: ctx.actor.userId });
+            patch.redirectedTo = newId;
+            reason = `Passed to ${target.organisation.name}`;
+            break;
+          }
+          case 'pause':
+            patch.statusBeforePause = referral.status;
+            reason = text(input.reason) || null;
+            break;
+          case 'resume':
+            patch.statusBeforePause = null;
+            break;
+          case 'record-first-contact':
+          case 'record-engaged':
+            break;
+        }
+
+        const to = nextStatus(action, referral.status, referral.statusBeforePause);
+        if (closed) {
+          patch.closedReason = closed;
+          reason = reason ?? closed;
+          if (referral.caseId) {
+            await tx
+              .updateTable('supportCase')
+              .set({ status: 'closed', closedAt: now, closedReason: closed })
+              .where('organisationId', '=', ctx.organisationId)
+              .where('id', '=', referral.caseId)
+              .execute();
+          }
+        } else if (action === 'pause' && referral.caseId) {
+          await tx.updateTable('supportCase').set({ status: 'paused' }).where('organisationId', '=', ctx.organisationId).where('id', '=', referral.caseId).execute();
+        } else if (action === 'resume' && referral.caseId) {
+          await tx.updateTable('supportCase').set({ status: 'open' }).where('organisationId', '=', ctx.organisationId).where('id', '=', referral.caseId).execute();
+        }
+
+        await tx
+          .updateTable('referral')
+          .set({ ...patch, status: to, statusChangedAt: now })
+          .where('organisationId', '=', ctx.organisationId)
+          .where('id', '=', referral.id)
+          .execute();
+        await tx
+          .insertInto('referralEvent')
+          .values({ organisationId: ctx.organisationId, referralId: referral.id, action, fromStatus: referral.status, toStatus: to, reason, actorUserId: ctx.actor.userId, actorLabel: ctx.actor.label })
+          .execute();
+
+        const before = neutralStatus(referral.status);
+        const after = neutralStatus(to);
+        if (before !== after) {
+          await tx
+            .updateTable('referralReceipt')
+            .set({ status: after, statusChangedAt: now, closedReason: closed ? neutralClosure(closed) : null })
+            .where('receivingOrganisationId', '=', ctx.organisationId)
+            .where('referralId', '=', referral.id)
+            .execute();
+        }
+        if (action === 'accept') {
+          await notifyReferrer(tx, referral, 'referral-accepted');
+          const person = await tx.selectFrom('person').selectAll().where('organisationId', '=', ctx.organisationId).where('id', '=', referral.personId).executeTakeFirstOrThrow();
+          await queueForPerson(tx, ctx.organisationId, person, 'person-referral-accepted');
+        }
+        if (closed) await notifyReferrer(tx, referral, 'referral-closed', neutralClosure(closed));
+
+        await recordAudit(tx, ctx, {
+          action: AUDIT_ACTIONS[action],
+          subjectType: 'referral',
+          subjectId: referral.id,
+          detail: { from: referral.status, to, ...(closed ? { reason: closed } : {}) },
+        });
+        return (await fullView(tx, ctx, referral.id))!;
+      });
+    },
+
+    /** A possible duplicate is linked (and closed as a duplicate) or kept separate; either way it is recorded. */
+    async decideDuplicate(ctx: RequestContext, id: string, input: { decision?: unknown; duplicateOf?: unknown }): Promise<ReferralView> {
+      authorize(ctx, referralPolicy, 'triage');
+      const decision = text(input.decision);
+      if (decision !== 'linked' && decision !== 'kept-separate') throw ValidationFailed.field('decision', 'Choose to link the referrals or keep them separate');
+      if (decision === 'linked') {
+        const other = text(input.duplicateOf);
+        const view = await db.inScope({ organisationId: ctx.organisationId, userId: ctx.actor.userId }, async (tx) => {
+          const referral = await loadForUpdate(tx, ctx, id);
+          const candidates = await possibleDuplicates(tx, referral);
+          if (!candidates.some((c) => c.id === other)) throw ValidationFailed.field('duplicateOf', 'Choose one of the possible duplicates shown');
+          await tx.updateTable('referral').set({ duplicateOf: other, duplicateDecision: 'linked' }).where('organisationId', '=', ctx.organisationId).where('id', '=', id).execute();
+          await recordAudit(tx, ctx, { action: 'referral.duplicate-linked', subjectType: 'referral', subjectId: id, detail: { duplicateOf: other } });
+          return referral;
+        });
+        if (view.status === 'received') return service.act(ctx, id, 'decline', { reason: 'duplicate' });
+        return (await service.get(ctx, id)).referral as ReferralView;
+      }
+      return db.inScope({ organisationId: ctx.organisationId, userId: ctx.actor.userId }, async (tx) => {
+        await loadForUpdate(tx, ctx, id);
+        await tx.updateTable('referral').set({ duplicateDecision: 'kept-separate' }).where('organisationId', '=', ctx.organisationId).where('id', '=', id).execute();
+        await recordAudit(tx, ctx, { action: 'referral.duplicate-kept-separate', subjectType: 'referral', subjectId: id });
+        return (await fullView(tx, ctx, id))!;
+      });
+    },
+  };
+  return service;
+}
+
+export type ReferralService = ReturnType<typeof createReferralService>;
