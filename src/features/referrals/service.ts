@@ -4,8 +4,8 @@ import { recordAudit } from '../../platform/audit/audit.js';
 import { authorize, can } from '../../platform/auth/policy.js';
 import type { RequestContext } from '../../platform/context.js';
 import { setScope, type Database, type Tx } from '../../platform/db/database.js';
-import type { ReferralStatus } from '../../platform/db/schema.js';
-import { Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed } from '../../platform/errors.js';
+import type { OrganisationType, ReferralStatus } from '../../platform/db/schema.js';
+import { Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed, type FieldError } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../../platform/pagination.js';
 import { text } from '../../platform/validation.js';
 import { queueForPerson, queueForReferrer } from '../notifications/outbox.js';
@@ -151,28 +151,49 @@ function dateFilter(errors: FieldErrors, field: string, raw: unknown): Date | nu
   return date;
 }
 
+interface Target {
+  organisation: { id: string; slug: string; name: string; type: OrganisationType; createdAt: Date };
+  programme: { organisationId: string; id: string; slug: string; name: string };
+}
+
 export function createReferralService(db: Database, clock: () => Date = () => new Date()) {
-  async function activeNeedCodes(): Promise<Set<string>> {
-    const rows = await db.kysely.selectFrom('needCode').select('code').where('active', '=', true).execute();
-    return new Set(rows.map((row) => row.code));
+  /**
+   * Everything an intake needs to look up, in one round trip: the service and programme, which of
+   * the requested need codes are active, and the referrer's email for their notification.
+   */
+  async function lookupIntake(raw: { toOrganisation?: unknown; programme?: unknown; needs?: unknown }, actorUserId: string | null) {
+    const slug = text(raw.toOrganisation).toLowerCase();
+    const programmeSlug = text(raw.programme).toLowerCase();
+    const requested = Array.isArray(raw.needs) ? raw.needs.filter((n): n is string => typeof n === 'string') : typeof raw.needs === 'string' ? [raw.needs] : [];
+    const { rows } = await sql<{
+      id: string | null; slug: string | null; name: string | null; type: string | null; createdAt: Date | null;
+      programmeId: string | null; programmeSlug: string | null; programmeName: string | null; known: string[]; email: string | null;
+    }>`
+      SELECT o.id, o.slug, o.name, o.type, o.created_at, g.id AS programme_id, g.slug AS programme_slug, g.name AS programme_name,
+             ARRAY(SELECT code FROM need_code WHERE active AND code = ANY(${requested}::text[])) AS known,
+             (SELECT email FROM app_user WHERE id = ${actorUserId}::uuid) AS email
+      FROM (SELECT 1) AS one
+      LEFT JOIN organisation o ON o.slug = ${slug} AND o.type = 'sp-service'
+      LEFT JOIN programme g ON g.organisation_id = o.id AND (CASE WHEN ${programmeSlug} = '' THEN g.is_default ELSE g.slug = ${programmeSlug} END)`.execute(db.kysely);
+    const row = rows[0]!;
+    const errors: FieldError[] = [];
+    if (slug === '') errors.push({ field: 'toOrganisation', message: 'Choose the social prescribing service to refer to' });
+    else if (!row.id) errors.push({ field: 'toOrganisation', message: `There is no social prescribing service with the short name "${slug}"` });
+    else if (!row.programmeId) errors.push({ field: 'programme', message: `${row.name} has no programme called "${programmeSlug}"` });
+    const target = row.id && row.programmeId
+      ? {
+          organisation: { id: row.id, slug: row.slug!, name: row.name!, type: row.type as OrganisationType, createdAt: row.createdAt! },
+          programme: { organisationId: row.id, id: row.programmeId, slug: row.programmeSlug!, name: row.programmeName! },
+        }
+      : null;
+    return { target, targetErrors: errors, knownNeeds: new Set(row.known), actorEmail: row.email };
   }
 
   /** The social prescribing service (and programme) a referral goes to. */
-  async function resolveTarget(rawOrganisation: unknown, rawProgramme: unknown) {
-    const slug = text(rawOrganisation).toLowerCase();
-    const errors = new FieldErrors();
-    if (slug === '') errors.add('toOrganisation', 'Choose the social prescribing service to refer to');
-    errors.throwIfAny();
-    const organisation = await db.kysely.selectFrom('organisation').selectAll().where('slug', '=', slug).executeTakeFirst();
-    if (!organisation || organisation.type !== 'sp-service') {
-      throw ValidationFailed.field('toOrganisation', `There is no social prescribing service with the short name "${slug}"`);
-    }
-    const programmeSlug = text(rawProgramme).toLowerCase();
-    let query = db.kysely.selectFrom('programme').selectAll().where('organisationId', '=', organisation.id);
-    query = programmeSlug ? query.where('slug', '=', programmeSlug) : query.where('isDefault', '=', true);
-    const programme = await query.executeTakeFirst();
-    if (!programme) throw ValidationFailed.field('programme', `${organisation.name} has no programme called "${programmeSlug}"`);
-    return { organisation, programme };
+  async function resolveTarget(rawOrganisation: unknown, rawProgramme: unknown): Promise<Target> {
+    const { target, targetErrors } = await lookupIntake({ toOrganisation: rawOrganisation, programme: rawProgramme }, null);
+    if (!target) throw new ValidationFailed(targetErrors);
+    return target;
   }
 
   async function receiptView(tx: Tx, organisationId: string, referralId: string): Promise<ReferralReceiptView | null> {
@@ -234,7 +255,7 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
     requestId: string | null;
     actor: RequestContext['actor'];
     source: { organisationId: string; userId: string | null } | null;
-    target: Awaited<ReturnType<typeof resolveTarget>>;
+    target: Target;
     referral: ValidReferral;
     consentMethod?: 'online';
   }
@@ -289,7 +310,7 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
   }
 
   /** The referrer's receipt and notification, written while scoped to the referring organisation. */
-  async function writeReceipt(tx: Tx, intake: Intake, id: string, reference: string): Promise<void> {
+  async function writeReceipt(tx: Tx, intake: Intake, id: string, reference: string, at: Date): Promise<void> {
     const source = intake.source!;
     const { person } = intake.referral;
     await tx
@@ -302,7 +323,8 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
         personLabel: `${person.givenName} ${person.familyName}`,
         referrerUserId: source.userId,
         status: 'received',
-        statusChangedAt: clock(),
+        statusChangedAt: at,
+        createdAt: at,
         closedReason: null,
         urgency: intake.referral.urgency,
       })
@@ -481,18 +503,11 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
      */
     async refer(ctx: RequestContext, input: ReferralRequest, options: { idempotencyKey?: string } = {}): Promise<{ receipt: ReferralReceiptView; replayed: boolean }> {
       authorize(ctx, referralPolicy, 'create');
-      const needs = await activeNeedCodes();
-      const errors: { field: string; message: string }[] = [];
-      let target: Awaited<ReturnType<typeof resolveTarget>> | undefined;
+      const { target, targetErrors, knownNeeds, actorEmail } = await lookupIntake(input, ctx.actor.userId);
+      const errors = [...targetErrors];
       let referral: ValidReferral | undefined;
       try {
-        target = await resolveTarget(input.toOrganisation, input.programme);
-      } catch (error) {
-        if (!(error instanceof ValidationFailed)) throw error;
-        errors.push(...error.errors);
-      }
-      try {
-        referral = validateReferral(input, needs, clock());
+        referral = validateReferral(input, knownNeeds, clock());
       } catch (error) {
         if (!(error instanceof ValidationFailed)) throw error;
         errors.push(...error.errors);
@@ -527,12 +542,25 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
               .values({ organisationId: ctx.organisationId, key, requestHash, receivingOrganisationId: target.organisation.id, referralId: id })
               .execute();
           }
-          await writeReceipt(tx, intake, id, reference);
+          const at = clock();
+          await writeReceipt(tx, intake, id, reference, at);
           await setScope(tx, { organisationId: target.organisation.id, userId: ctx.actor.userId });
           await writeReferral(tx, intake, id, reference);
-          await notifyReferrer(tx, { organisationId: target.organisation.id, sourceUserId: ctx.actor.userId, reference }, 'referral-received');
-          await setScope(tx, mine);
-          return { receipt: (await receiptView(tx, ctx.organisationId, id))!, replayed: false };
+          if (actorEmail) {
+            await queueForReferrer(tx, target.organisation.id, actorEmail, 'referral-received', { reference, service: target.organisation.name });
+          }
+          const receipt: ReferralReceiptView = {
+            id,
+            reference,
+            status: 'received',
+            statusDate: iso(at),
+            closedReason: null,
+            personName: `${referral.person.givenName} ${referral.person.familyName}`,
+            urgency: referral.urgency,
+            sentAt: iso(at),
+            receivingOrganisation: { slug: target.organisation.slug, name: target.organisation.name },
+          };
+          return { receipt, replayed: false };
         });
       try {
         return await run();
@@ -548,9 +576,16 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
      * person is already known, so the form cannot be used to find out who uses the service.
      */
     async selfRefer(requestId: string | null, input: ReferralRequest): Promise<{ serviceName: string }> {
-      const needs = await activeNeedCodes();
-      const target = await resolveTarget(input.toOrganisation, input.programme);
-      const referral = validateReferral(input, needs, clock());
+      const { target, targetErrors, knownNeeds } = await lookupIntake(input, null);
+      const errors = [...targetErrors];
+      let referral: ValidReferral | undefined;
+      try {
+        referral = validateReferral(input, knownNeeds, clock());
+      } catch (error) {
+        if (!(error instanceof ValidationFailed)) throw error;
+        errors.push(...error.errors);
+      }
+      if (errors.length || !target || !referral) throw new ValidationFailed(errors);
       const actor = { userId: null, label: 'self-referral', platformAdmin: false };
       await db.inScope({ organisationId: target.organisation.id, userId: null }, (tx) =>
         writeReferral(tx, { requestId, actor, source: null, target, referral, consentMethod: 'online' }, randomUUID(), referenceFrom(randomBytes(8))),
