@@ -2,6 +2,7 @@ import { auditRoutes } from './features/audit/routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import { homeRoutes } from './features/home/routes.js';
 import { organisationRoutes } from './features/organisations/routes.js';
+import { referralServiceRoutes } from './features/referrals/web-service.js';
 import { referralApiRoutes } from './features/referrals/api.js';
 import { tokenRoutes } from './features/tokens/routes.js';
 import { userRoutes } from './features/users/routes.js';
@@ -15,5 +16,6 @@ export async function registerRoutes(app: App, services: Services): Promise<void
   await organisationRoutes(app, services);
   await auditRoutes(app, services);
   await tokenRoutes(app, services);
+  await referralServiceRoutes(app, services);
   await referralApiRoutes(app, services);
 }

@@ -116,10 +116,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 async function openPglite(dataDir: string | undefined): Promise<Database> {
   const unlock = dataDir ? lockDataDirectory(dataDir) : () => undefined;
   // Each driver is loaded only when used: an embedded start never pays for `pg`, nor a server start for PGlite.
-  const { PGlite } = await import('@electric-sql/pglite');
+  const [{ PGlite }, { pg_trgm }] = await Promise.all([import('@electric-sql/pglite'), import('@electric-sql/pglite/contrib/pg_trgm')]);
   let pglite: InstanceType<typeof PGlite>;
   try {
-    const options = { parsers: { [DATE_OID]: keepDate } };
+    // pg_trgm (typo-tolerant directory search) is the one extension; see docs/architecture.md for why not cube.
+    const options = { parsers: { [DATE_OID]: keepDate }, extensions: { pg_trgm } };
     pglite = dataDir ? await PGlite.create(path.join(dataDir, 'pglite'), options) : await PGlite.create(options);
   } catch (error) {
     unlock();

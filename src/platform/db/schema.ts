@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { DirectoryDB } from './directory-schema.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -230,7 +231,7 @@ export interface OutboxMessageTable {
   sentAt: Date | null;
 }
 
-export interface DB {
+export interface DB extends DirectoryDB {
   programme: ProgrammeTable;
   needCode: NeedCodeTable;
   person: PersonTable;
