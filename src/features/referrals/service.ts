@@ -741,6 +741,8 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
       if (triage) authorize(ctx, referralPolicy, 'triage');
       else if (!can(ctx, referralPolicy, 'progress-any')) authorize(ctx, referralPolicy, 'progress-own');
 
+      // Looked up before the transaction: PGlite has one connection, so a query outside `tx` inside it would wait for ever.
+      const redirectTarget = action === 'redirect' ? await resolveTarget(input.toOrganisation, undefined) : null;
       return db.kysely.transaction().execute(async (tx) => {
         await setScope(tx, { organisationId: ctx.organisationId, userId: ctx.actor.userId });
         const referral = await loadForUpdate(tx, ctx, id);
@@ -793,7 +795,7 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
             closed = closeReason(input.reason, CLOSE_REASONS.filter((r) => r !== 'redirected'));
             break;
           case 'redirect': {
-            const target = await resolveTarget(input.toOrganisation, undefined);
+            const target = redirectTarget!;
             if (target.organisation.id === ctx.organisationId) throw ValidationFailed.field('toOrganisation', 'Choose a different service from this one');
             closed = 'redirected';
             const person = await tx.selectFrom('person').selectAll().where('organisationId', '=', ctx.organisationId).where('id', '=', referral.personId).executeTakeFirstOrThrow();
