@@ -1,6 +1,8 @@
 import { auditRoutes } from './features/audit/routes.js';
 import { authRoutes } from './features/auth/routes.js';
 import { homeRoutes } from './features/home/routes.js';
+import { needRoutes } from './features/needs/routes.js';
+import { notificationRoutes } from './features/notifications/routes.js';
 import { organisationRoutes } from './features/organisations/routes.js';
 import { referralServiceRoutes } from './features/referrals/web-service.js';
 import { referralApiRoutes } from './features/referrals/api.js';
@@ -16,6 +18,8 @@ export async function registerRoutes(app: App, services: Services): Promise<void
   await organisationRoutes(app, services);
   await auditRoutes(app, services);
   await tokenRoutes(app, services);
+  await notificationRoutes(app, services);
+  await needRoutes(app, services);
   await referralServiceRoutes(app, services);
   await referralApiRoutes(app, services);
 }

@@ -1,4 +1,6 @@
 import { DEMO_PASSWORD, hasAnyOrganisation, seedDemo, DEMO_LOGINS } from './features/demo/seed.js';
+import { createNotifySend } from './features/notifications/notify.js';
+import { startOutboxSender, type OutboxSender } from './features/notifications/sender.js';
 import { ConfigError, loadConfig } from './platform/config.js';
 import { DataDirectoryLocked } from './platform/db/database.js';
 import { openConfiguredDatabase } from './platform/db/open.js';
@@ -24,6 +26,10 @@ export async function startServer(): Promise<void> {
   const app = await buildApp({ config, services, routes: registerRoutes });
   const purge = setInterval(() => void services.sessions.purgeExpired().catch(() => undefined), 10 * 60_000);
   purge.unref();
+  // Without GOV.UK Notify settings nothing is sent (no network call): messages wait in the outbox.
+  const sender: OutboxSender | null = config.notify
+    ? startOutboxSender(db, { send: await createNotifySend(config.notify), log: app.log.child({ component: 'outbox' }) })
+    : null;
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -31,6 +37,7 @@ export async function startServer(): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     clearInterval(purge);
+    await sender?.stop();
     await app.close();
     await db.close();
     process.exit(0);
@@ -47,6 +54,7 @@ export async function startServer(): Promise<void> {
     `Linkwork is running at http://${host}:${port}/`,
     `Database: ${config.databaseKind === 'pglite' ? `embedded PGlite in ${config.dataDir}` : 'PostgreSQL'}` +
       (applied.length ? ` (applied ${applied.length} migration${applied.length === 1 ? '' : 's'})` : ''),
+    `Messages: ${sender ? 'sent through GOV.UK Notify' : 'GOV.UK Notify is not set up, so messages wait in the outbox (Admin > Outbox)'}`,
     `Started in ${Math.round(performance.now() - started)} ms. Press Ctrl-C to stop.`,
   ];
   if (demo) {

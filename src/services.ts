@@ -1,5 +1,7 @@
 import { createAuditService } from './features/audit/service.js';
 import { createAuthService } from './features/auth/service.js';
+import { createNeedService } from './features/needs/service.js';
+import { createNotificationService } from './features/notifications/service.js';
 import { createOrganisationService } from './features/organisations/service.js';
 import { createReferralService } from './features/referrals/service.js';
 import { createTokenService } from './features/tokens/service.js';
@@ -9,7 +11,10 @@ import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/database.js';
 
 /** Wired by hand: every service gets exactly what it uses, and tests can build the same graph. */
-export function createServices(db: Database, config: Pick<Config, 'sessionSecret' | 'sessionIdleMinutes' | 'sessionAbsoluteHours'>) {
+export function createServices(
+  db: Database,
+  config: Pick<Config, 'sessionSecret' | 'sessionIdleMinutes' | 'sessionAbsoluteHours'> & Partial<Pick<Config, 'notify'>>,
+) {
   const sessions = createSessionStore(db, { idleMinutes: config.sessionIdleMinutes, absoluteHours: config.sessionAbsoluteHours });
   const users = createUserService(db);
   return {
@@ -21,6 +26,8 @@ export function createServices(db: Database, config: Pick<Config, 'sessionSecret
     tokens: createTokenService(db),
     audit: createAuditService(db),
     referrals: createReferralService(db),
+    needs: createNeedService(db),
+    notifications: createNotificationService(db, { sendingConfigured: Boolean(config.notify) }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { notifyConfigFrom, NotifySettingError, type NotifyConfig } from '../features/notifications/config.js';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 
@@ -20,6 +21,8 @@ export interface Config {
   rateLimitPerMinute: number;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
+  /** GOV.UK Notify; null means nothing is sent and messages wait in the outbox. */
+  notify: NotifyConfig | null;
 }
 
 export class ConfigError extends Error {
@@ -85,6 +88,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const trustProxy = env.TRUST_PROXY ?? '';
   if (!['', 'true', 'false'].includes(trustProxy)) throw new ConfigError('TRUST_PROXY', 'must be true or false');
+  let notify: NotifyConfig | null;
+  try {
+    notify = notifyConfigFrom(env);
+  } catch (error) {
+    if (error instanceof NotifySettingError) throw new ConfigError(error.setting, error.message);
+    throw error;
+  }
   return {
     port,
     host,
@@ -98,5 +108,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: integer(env, 'RATE_LIMIT_PER_MINUTE', 1200, 10, 1_000_000),
     sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 30, 1, 24 * 60),
     sessionAbsoluteHours: integer(env, 'SESSION_ABSOLUTE_HOURS', 12, 1, 24 * 7),
+    notify,
   };
 }

@@ -12,7 +12,9 @@ function navigationFor(request: FastifyRequest): NavItem[] {
   const items: NavItem[] = [{ href: '/', text: 'Home' }];
   if (session.role === 'admin' || session.role === 'team-lead') items.push({ href: '/admin/users', text: 'Users' });
   if (session.role === 'admin') items.push({ href: '/admin/audit', text: 'Audit trail' });
+  if (session.role === 'admin') items.push({ href: '/admin/outbox', text: 'Outbox' });
   if (session.platformAdmin) items.push({ href: '/admin/organisations', text: 'Organisations' });
+  if (session.platformAdmin) items.push({ href: '/admin/needs', text: 'Needs' });
   items.push({ href: '/account/tokens', text: 'API tokens' });
   return items;
 }
