@@ -4,6 +4,7 @@ import { homeRoutes } from './features/home/routes.js';
 import { needRoutes } from './features/needs/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
 import { organisationRoutes } from './features/organisations/routes.js';
+import { referrerRoutes } from './features/referrals/web-referrer.js';
 import { referralServiceRoutes } from './features/referrals/web-service.js';
 import { referralApiRoutes } from './features/referrals/api.js';
 import { tokenRoutes } from './features/tokens/routes.js';
@@ -18,6 +19,7 @@ export async function registerRoutes(app: App, services: Services): Promise<void
   await organisationRoutes(app, services);
   await auditRoutes(app, services);
   await tokenRoutes(app, services);
+  await referrerRoutes(app, services);
   await notificationRoutes(app, services);
   await needRoutes(app, services);
   await referralServiceRoutes(app, services);

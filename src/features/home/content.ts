@@ -22,9 +22,9 @@ export function homeFor(role: Role, platformAdmin: boolean): { heading: string; 
   }
   switch (role) {
     case 'referrer':
-      coming.push(
-        { heading: 'Make a referral', description: 'refer someone to social prescribing in under a minute.' },
-        { heading: 'Your referrals', description: 'see a simple status for each person you referred.' },
+      ready.push(
+        { heading: 'Make a referral', description: 'Refer someone to social prescribing in under a minute.', href: '/sent-referrals/new' },
+        { heading: 'Sent referrals', description: 'See a simple status for each person your organisation referred.', href: '/sent-referrals' },
       );
       break;
     case 'link-worker':
