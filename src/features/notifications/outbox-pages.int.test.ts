@@ -37,7 +37,7 @@ describe('admin outbox pages', () => {
     const services = await testServices();
     await services.referrals.refer(world.referrer.ctx, referralFor(world.service));
     await services.db.inScope({ organisationId: world.service.id, userId: null }, (tx) =>
-      queueForPerson(tx, world.service.id, { givenName: 'Margaret', preferredName: null, preferredContact: 'text', phone: '07700 900123', email: null }, 'person-referral-accepted'),
+      queueForPerson(tx, world.service.id, { givenName: 'Margaret', preferredName: null, preferredContact: 'text', phone: '07700 900123', email: null, safeToLeaveMessage: true }, 'person-referral-accepted'),
     );
     const other = await buildReferralWorld();
     await services.referrals.refer(other.referrer.ctx, referralFor(other.service));

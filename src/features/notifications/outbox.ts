@@ -27,12 +27,17 @@ export interface PersonContact {
   preferredContact: PreferredContact;
   phone: string | null;
   email: string | null;
+  safeToLeaveMessage: boolean;
 }
 
-/** Only by the channel the person chose, and only a written one: never a call or a letter from here. */
+/**
+ * Only by the channel the person chose, and only a written one: never a call or a letter from here.
+ * A text sits on a phone someone else may read, so it goes only where a message is safe to leave;
+ * an email address the person chose is their safe route (Aisha: "not safe to leave a message; email").
+ */
 export function personChannel(person: PersonContact): { channel: 'email' | 'text'; recipient: string } | null {
   if (person.preferredContact === 'email' && person.email) return { channel: 'email', recipient: person.email };
-  if (person.preferredContact === 'text' && person.phone) return { channel: 'text', recipient: person.phone };
+  if (person.preferredContact === 'text' && person.phone && person.safeToLeaveMessage) return { channel: 'text', recipient: person.phone };
   return null;
 }
 

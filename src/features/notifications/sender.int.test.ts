@@ -26,7 +26,7 @@ function recordingLog() {
   return { lines, log };
 }
 
-const person = (email: string, phone: string) => ({ givenName: 'Aisha', preferredName: null, preferredContact: 'email' as const, phone, email });
+const person = (email: string, phone: string) => ({ givenName: 'Aisha', preferredName: null, preferredContact: 'email' as const, phone, email, safeToLeaveMessage: true });
 
 /** Queues messages with the same functions the referral service uses, in the organisation's context. */
 async function queue(organisation: Organisation, what: { referrerEmail?: string; personEmail?: string; personPhone?: string }) {
