@@ -1,4 +1,5 @@
 import { DEMO_PASSWORD, hasAnyOrganisation, seedDemo, DEMO_LOGINS } from './features/demo/seed.js';
+import { scheduleReviewReminders } from './features/directory/upkeep/reminders.js';
 import { createNotifySend } from './features/notifications/notify.js';
 import { startOutboxSender, type OutboxSender } from './features/notifications/sender.js';
 import { ConfigError, loadConfig } from './platform/config.js';
@@ -26,6 +27,8 @@ export async function startServer(): Promise<void> {
   const app = await buildApp({ config, services, routes: registerRoutes });
   const purge = setInterval(() => void services.sessions.purgeExpired().catch(() => undefined), 10 * 60_000);
   purge.unref();
+  // Daily: remind providers of directory entries nobody has confirmed for 6 months (queued in the outbox).
+  const reminders = scheduleReviewReminders(db, app.log.child({ component: 'directory-reminders' }));
   // Without GOV.UK Notify settings nothing is sent (no network call): messages wait in the outbox.
   const sender: OutboxSender | null = config.notify
     ? startOutboxSender(db, { send: await createNotifySend(config.notify), log: app.log.child({ component: 'outbox' }) })
@@ -37,6 +40,7 @@ export async function startServer(): Promise<void> {
     stopping = true;
     app.log.info({ signal }, 'shutting down');
     clearInterval(purge);
+    await reminders.stop();
     await sender?.stop();
     await app.close();
     await db.close();

@@ -28,28 +28,21 @@ export function homeFor(role: Role, platformAdmin: boolean): { heading: string; 
       );
       break;
     case 'link-worker':
-      ready.push({ heading: 'Referrals', description: 'The service’s referrals, and the ones allocated to you.', href: '/referrals' });
       coming.push(
         { heading: 'My caseload', description: 'the people you support, with next steps and due dates.' },
         { heading: 'Community directory', description: 'find local activities and support by need and distance.' },
       );
       break;
     case 'team-lead':
-      ready.push(
-        { heading: 'Triage', description: 'New referrals, urgent first: accept, allocate, decline or pass on.', href: '/referrals/triage' },
-        { heading: 'Referrals', description: 'Every referral to the service, with filters.', href: '/referrals' },
-        { heading: 'Team', description: 'See the people in your team and their roles.', href: '/admin/users' },
-      );
+      ready.push({ heading: 'Team', description: 'See the people in your team and their roles.', href: '/admin/users' });
       coming.push(
-        { heading: 'Caseload capacity', description: 'weighted caseloads, the waiting list and allocation limits.' },
+        { heading: 'Triage and allocation', description: 'new referrals, the waiting list and caseload capacity.' },
         { heading: 'Team reports', description: 'waits, first contacts and caseloads.' },
       );
       break;
     case 'provider':
-      coming.push(
-        { heading: 'Your directory entries', description: 'keep your services up to date.' },
-        { heading: 'Introductions', description: 'accept people introduced to you and record attendance.' },
-      );
+      ready.push({ heading: 'Your services', description: 'Keep your directory entries up to date, or confirm they are still correct.', href: '/provider/services' });
+      coming.push({ heading: 'Introductions', description: 'accept people introduced to you and record attendance.' });
       break;
     case 'commissioner':
       coming.push({ heading: 'Dashboards', description: 'referrals, flow, outcomes, equity and gaps, with no person-level data.' });
@@ -57,6 +50,7 @@ export function homeFor(role: Role, platformAdmin: boolean): { heading: string; 
     case 'admin':
       break;
   }
+  if (role === 'admin' || role === 'team-lead') ready.push({ heading: 'Directory curation', description: 'Approve providers’ changes to directory entries and see which may be out of date.', href: '/directory/curation' });
   ready.push({ heading: 'API tokens', description: 'Connect other systems to Linkwork’s API.', href: '/account/tokens' });
   return { heading: 'Linkwork', ready, coming };
 }

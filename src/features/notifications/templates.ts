@@ -46,3 +46,27 @@ export function personMessage(template: PersonTemplate, data: { firstName: strin
       };
   }
 }
+
+export type ProviderTemplate = 'directory-review-reminder';
+
+/**
+ * Messages to a provider's own staff about its directory entries. They name the directory and the
+ * services (organisational facts, never anyone's personal data).
+ */
+export function providerMessage(template: ProviderTemplate, data: { directory: string; services: string[] }): Message {
+  switch (template) {
+    case 'directory-review-reminder': {
+      const shown = data.services.slice(0, 10);
+      const more = data.services.length - shown.length;
+      const list = shown.map((name) => `- ${name}`).join('\n') + (more > 0 ? `\n- and ${more} more` : '');
+      const count = data.services.length === 1 ? 'one of your services has' : `${data.services.length} of your services have`;
+      return {
+        subject: 'Please check your directory entries',
+        body:
+          `In the ${data.directory} community directory, ${count} not been checked for 6 months or more:\n${list}\n\n` +
+          'Please sign in to Linkwork and open "Your services" to update them, or to confirm they are still correct. ' +
+          'Link workers use these details to suggest activities and support to people.',
+      };
+    }
+  }
+}
