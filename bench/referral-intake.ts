@@ -10,7 +10,7 @@ import { openDatabase, type Database } from '../src/platform/db/database.js';
 import { buildApp } from '../src/platform/http/app.js';
 import { registerRoutes } from '../src/routes.js';
 import { createServices } from '../src/services.js';
-import { measure, row } from './support.js';
+import { benchPostgres, measure, row } from './support.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const secret = 'bench-secret-bench-secret-bench-secret-0123';
@@ -102,6 +102,6 @@ async function run(label: string, db: Database): Promise<void> {
 }
 
 await run('pglite', await openDatabase({ kind: 'pglite' }));
-const url = process.env.BENCH_DATABASE_URL;
-if (url) await run('postgresql', await openDatabase({ kind: 'postgresql', databaseUrl: url, migrationDatabaseUrl: process.env.BENCH_MIGRATION_DATABASE_URL || url }));
-else console.log('\n(PostgreSQL not measured: set BENCH_DATABASE_URL to include it)');
+const postgres = benchPostgres();
+if (postgres) await run('postgresql', await openDatabase({ kind: 'postgresql', ...postgres }));
+else console.log('\n(PostgreSQL not measured: set BENCH_DATABASE_URL, or run `bash .ci/run npm run bench`)');

@@ -25,3 +25,10 @@ export async function measure(count: number, work: () => Promise<unknown>): Prom
 export function row(label: string, t: Timing): string {
   return `${label.padEnd(44)} ${t.perSecond.toFixed(0).padStart(7)}/s   p50 ${t.p50.toFixed(2).padStart(6)} ms   p95 ${t.p95.toFixed(2).padStart(6)} ms`;
 }
+
+/** PostgreSQL for benchmarks: BENCH_DATABASE_URL, or the throwaway cluster `bash .ci/run npm run bench` starts. */
+export function benchPostgres(): { databaseUrl: string; migrationDatabaseUrl: string } | null {
+  const databaseUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
+  if (!databaseUrl) return null;
+  return { databaseUrl, migrationDatabaseUrl: process.env.BENCH_MIGRATION_DATABASE_URL || process.env.TEST_MIGRATION_DATABASE_URL || databaseUrl };
+}
