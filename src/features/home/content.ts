@@ -28,15 +28,20 @@ export function homeFor(role: Role, platformAdmin: boolean): { heading: string; 
       );
       break;
     case 'link-worker':
+      ready.push({ heading: 'Referrals', description: 'The service’s referrals, and the ones allocated to you.', href: '/referrals' });
       coming.push(
         { heading: 'My caseload', description: 'the people you support, with next steps and due dates.' },
         { heading: 'Community directory', description: 'find local activities and support by need and distance.' },
       );
       break;
     case 'team-lead':
-      ready.push({ heading: 'Team', description: 'See the people in your team and their roles.', href: '/admin/users' });
+      ready.push(
+        { heading: 'Triage', description: 'New referrals, urgent first: accept, allocate, decline or pass on.', href: '/referrals/triage' },
+        { heading: 'Referrals', description: 'Every referral to the service, with filters.', href: '/referrals' },
+        { heading: 'Team', description: 'See the people in your team and their roles.', href: '/admin/users' },
+      );
       coming.push(
-        { heading: 'Triage and allocation', description: 'new referrals, the waiting list and caseload capacity.' },
+        { heading: 'Caseload capacity', description: 'weighted caseloads, the waiting list and allocation limits.' },
         { heading: 'Team reports', description: 'waits, first contacts and caseloads.' },
       );
       break;

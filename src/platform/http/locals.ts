@@ -10,6 +10,9 @@ function navigationFor(request: FastifyRequest): NavItem[] {
   const session = request.liveSession;
   if (!session) return [];
   const items: NavItem[] = [{ href: '/', text: 'Home' }];
+  if (session.role === 'referrer') items.push({ href: '/sent-referrals', text: 'Sent referrals' });
+  if (session.role === 'team-lead') items.push({ href: '/referrals/triage', text: 'Triage' });
+  if (session.role === 'team-lead' || session.role === 'link-worker') items.push({ href: '/referrals', text: 'Referrals' });
   if (session.role === 'admin' || session.role === 'team-lead') items.push({ href: '/admin/users', text: 'Users' });
   if (session.role === 'admin') items.push({ href: '/admin/audit', text: 'Audit trail' });
   if (session.role === 'admin' || session.role === 'team-lead') items.push({ href: '/directory/curation', text: 'Directory curation' });
