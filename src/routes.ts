@@ -1,5 +1,6 @@
 import { auditRoutes } from './features/audit/routes.js';
 import { authRoutes } from './features/auth/routes.js';
+import { orukRoutes } from './features/directory/oruk/routes.js';
 import { directoryUpkeepRoutes } from './features/directory/upkeep/routes.js';
 import { homeRoutes } from './features/home/routes.js';
 import { needRoutes } from './features/needs/routes.js';
@@ -25,5 +26,6 @@ export async function registerRoutes(app: App, services: Services): Promise<void
   await needRoutes(app, services);
   await referralServiceRoutes(app, services);
   await referralApiRoutes(app, services);
+  await orukRoutes(app, services);
   await directoryUpkeepRoutes(app, services);
 }
