@@ -142,7 +142,8 @@ async function openPglite(dataDir: string | undefined): Promise<Database> {
         await connection.executeQuery(CompiledQuery.raw(`SET ROLE ${APP_ROLE}`));
       },
     }),
-    plugins: [new CamelCasePlugin()],
+    // address1 ↔ address_1: ORUK's column names put an underscore before digits.
+    plugins: [new CamelCasePlugin({ underscoreBeforeDigits: true })],
   });
   return {
     kind: 'pglite',
@@ -176,7 +177,7 @@ async function openPostgres(options: OpenOptions): Promise<Database> {
         await connection.executeQuery(CompiledQuery.raw(`SET ROLE ${APP_ROLE}`));
       },
     }),
-    plugins: [new CamelCasePlugin()],
+    plugins: [new CamelCasePlugin({ underscoreBeforeDigits: true })],
   });
   return {
     kind: 'postgresql',
