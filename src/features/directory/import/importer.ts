@@ -1,0 +1,322 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { recordAudit } from '../../../platform/audit/audit.js';
+import type { RequestContext } from '../../../platform/context.js';
+import type { Database } from '../../../platform/db/database.js';
+import { isObject, newNotes, type Json, type JsonObject, type ReadNotes } from './fields.js';
+import { RecordRejected, type OrukService } from './model.js';
+import { readOruk1Service } from './read-oruk1.js';
+import { readOruk3Service, sourceIdOf } from './read-oruk3.js';
+import { readServices, sniffLayout, SourceFileProblem, type EnvelopeFormat } from './source.js';
+import { findExistingMany, newWriteCache, rememberWrite, writeService } from './write.js';
+
+export type OrukFormat = 'oruk3' | 'oruk1';
+
+export const FORMAT_LABELS: Record<OrukFormat, string> = { oruk3: 'ORUK 3.0', oruk1: 'ORUK v1' };
+
+export interface Rejection {
+  file: string;
+  /** Where in the file: "item 12", "line 40". */
+  position: string;
+  /** The record's own id, when it had one. */
+  sourceId: string | null;
+  reason: string;
+}
+
+export interface ImportProgress {
+  read: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  bytesRead: number;
+  totalBytes: number;
+}
+
+export interface ImportSummary {
+  importId: string;
+  files: { file: string; format: OrukFormat | null; layout: 'json' | 'ndjson'; read: number; problem: string | null }[];
+  read: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  /** The first MAX_REJECTIONS_LISTED rejections, in file order; `rejected` counts them all. */
+  rejections: Rejection[];
+  /** Fields with a value Linkwork has nowhere to keep, by path: how many services had one. */
+  ignored: Map<string, number>;
+  /** Values adjusted on the way in (a 999 maximum age, a phone without a number): how many services. */
+  adjusted: Map<string, number>;
+  interrupted: boolean;
+  seconds: number;
+}
+
+export interface ImportOptions {
+  /** Files or directories (every .json, .ndjson and .jsonl file in a directory, in name order). */
+  paths: string[];
+  /** Whether newly created services are published (default true); updates keep their setting. */
+  published?: boolean;
+  /** 'auto' (default) decides per file, from its envelope or its first service. */
+  format?: OrukFormat | 'auto';
+  onProgress?: (progress: ImportProgress) => void;
+  /** Checked between services: set `requested` to stop at the next one (Ctrl-C). */
+  signal?: { requested: boolean };
+}
+
+export const MAX_REJECTIONS_LISTED = 1000;
+
+/** Records read before they are written: one query finds which of them already exist. */
+const BATCH = 50;
+
+type Pending =
+  | { kind: 'record'; value: JsonObject; position: string; format: OrukFormat; sourceId: string | null }
+  | { kind: 'problem'; position: string; reason: string };
+
+export class ImportSourceProblem extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportSourceProblem';
+  }
+}
+
+/** The files an import reads: a file as given, a directory's JSON files in name order. */
+export function importFiles(paths: string[]): string[] {
+  const files: string[] = [];
+  for (const given of paths) {
+    let stat;
+    try {
+      stat = statSync(given);
+    } catch {
+      throw new ImportSourceProblem(`${given} does not exist`);
+    }
+    if (stat.isDirectory()) {
+      const found = readdirSync(given)
+        .filter((name) => /\.(json|ndjson|jsonl)$/i.test(name))
+        .sort()
+        .map((name) => path.join(given, name))
+        .filter((file) => statSync(file).isFile());
+      if (found.length === 0) throw new ImportSourceProblem(`${given} has no .json, .ndjson or .jsonl files`);
+      files.push(...found);
+    } else files.push(given);
+  }
+  return files;
+}
+
+// Keys only one of the two versions has, to tell them apart when the file does not say.
+const V1_KEYS = new Set([
+  'regular_schedules', 'holiday_schedules', 'service_taxonomys', 'service_taxonomies', 'eligibilitys', 'eligibilities',
+  'fundings', 'deliverable_type', 'attending_type', 'attending_access', 'fees', 'reviews', 'link_taxonomys',
+]);
+const V3_KEYS = new Set([
+  'schedules', 'attributes', 'last_modified', 'funding', 'fees_description', 'eligibility_description', 'minimum_age',
+  'maximum_age', 'assurer_email', 'alert', 'program', 'required_documents', 'metadata',
+]);
+
+/** ORUK v1 or 3.0, from the envelope (`content` or `contents`) or the keys of one service. */
+export function detectFormat(record: Json, envelope: EnvelopeFormat | null): OrukFormat {
+  if (envelope) return envelope;
+  if (!isObject(record)) return 'oruk3';
+  let v1 = 0;
+  let v3 = 0;
+  for (const key of Object.keys(record)) {
+    if (V1_KEYS.has(key) || key.startsWith('pc_')) v1++;
+    if (V3_KEYS.has(key)) v3++;
+  }
+  const sal = record.service_at_locations;
+  const location = Array.isArray(sal) && isObject(sal[0]) && isObject(sal[0].location) ? sal[0].location : null;
+  if (location) {
+    if ('physical_addresses' in location || 'accessibility_for_disabilities' in location) v1 += 2;
+    if ('location_type' in location || 'addresses' in location) v3 += 2;
+  }
+  return v1 > v3 ? 'oruk1' : 'oruk3';
+}
+
+/** Canonical JSON (keys sorted) hashed with SHA-256: equal records, equal hashes. */
+export function recordHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value)
+      .filter(([, inner]) => inner !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** The database refused a record (a constraint, a value of the wrong type): reject it, go on. */
+function isDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && /^(22|23)/.test(code);
+}
+
+/**
+ * Imports ORUK 3.0 and ORUK v1 services into the directory curated by `ctx.organisationId`.
+ * Files are streamed one service at a time; each service is written in its own transaction with its
+ * organization and every child, so a bad record is reported and skipped and never half-written.
+ * Re-importing the same file changes nothing (each service's normalised record is hashed). The run is
+ * recorded in directory_import and audited as `directory.imported` with its counts.
+ */
+export async function importOruk(db: Database, ctx: RequestContext, options: ImportOptions): Promise<ImportSummary> {
+  const started = performance.now();
+  const files = importFiles(options.paths);
+  const totalBytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+  const scope = { organisationId: ctx.organisationId, userId: ctx.actor.userId };
+  const target = { organisationId: ctx.organisationId, importId: null as string | null, published: options.published ?? true };
+  const importRow = await db.inScope(scope, (tx) =>
+    tx
+      .insertInto('directoryImport')
+      .values({ organisationId: ctx.organisationId, source: options.paths.join(', ').slice(0, 1000), format: 'oruk' })
+      .returning('id')
+      .executeTakeFirstOrThrow(),
+  );
+  target.importId = importRow.id;
+
+  const summary: ImportSummary = {
+    importId: importRow.id,
+    files: [],
+    read: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    rejected: 0,
+    rejections: [],
+    ignored: new Map(),
+    adjusted: new Map(),
+    interrupted: false,
+    seconds: 0,
+  };
+  let bytesDone = 0;
+  let bytesInFile = 0;
+  const progress = () =>
+    options.onProgress?.({
+      read: summary.read,
+      created: summary.created,
+      updated: summary.updated,
+      unchanged: summary.unchanged,
+      rejected: summary.rejected,
+      bytesRead: bytesDone + bytesInFile,
+      totalBytes,
+    });
+  const reject = (rejection: Rejection) => {
+    summary.rejected++;
+    if (summary.rejections.length < MAX_REJECTIONS_LISTED) summary.rejections.push(rejection);
+  };
+  const count = (map: Map<string, number>, keys: Set<string>) => {
+    for (const key of keys) map.set(key, (map.get(key) ?? 0) + 1);
+  };
+
+  const cache = newWriteCache();
+  // Source id → where it was first seen: a feed listing one service twice gets the second rejected.
+  const seenIds = new Map<string, string>();
+
+  /** Reads, checks and writes a batch of records; unchanged ones cost one shared query, not a transaction each. */
+  const processBatch = async (file: string, batch: Pending[]) => {
+    const ready: { item: Extract<Pending, { kind: 'record' }>; service: OrukService; hash: string; notes: ReadNotes }[] = [];
+    for (const item of batch) {
+      if (item.kind === 'problem') {
+        reject({ file, position: item.position, sourceId: null, reason: item.reason });
+        continue;
+      }
+      const notes = newNotes();
+      try {
+        if (!isObject(item.value)) throw new RecordRejected('not a service (a JSON object)');
+        const service = item.format === 'oruk1' ? readOruk1Service(item.value, notes) : readOruk3Service(item.value, notes);
+        const first = seenIds.get(service.source_id);
+        if (first !== undefined) throw new RecordRejected(`the id ${service.source_id} was already imported from ${first}`);
+        seenIds.set(service.source_id, `${path.basename(file)} ${item.position}`);
+        ready.push({ item, service, hash: recordHash(service), notes });
+      } catch (error) {
+        if (!(error instanceof RecordRejected)) throw error;
+        reject({ file, position: item.position, sourceId: item.sourceId, reason: error.message });
+      }
+    }
+    const existing = await db.inScope(scope, (tx) => findExistingMany(tx, ctx.organisationId, ready.map((r) => r.service)));
+    for (const [index, { item, service, hash, notes }] of ready.entries()) {
+      const known = existing[index] ?? null;
+      try {
+        if (known && known.sourceHash === hash) summary.unchanged++;
+        else {
+          const written = await db.inScope(scope, (tx) => writeService(tx, target, service, hash, notes, cache, known));
+          rememberWrite(cache, written);
+          summary[written.outcome]++;
+        }
+        count(summary.ignored, notes.ignored);
+        count(summary.adjusted, notes.adjusted);
+      } catch (error) {
+        if (error instanceof RecordRejected) reject({ file, position: item.position, sourceId: item.sourceId, reason: error.message });
+        else if (isDataError(error)) reject({ file, position: item.position, sourceId: item.sourceId, reason: `the database refused it: ${(error as Error).message}` });
+        else throw error;
+      }
+    }
+    progress();
+  };
+
+  files: for (const file of files) {
+    const layout = await sniffLayout(file);
+    const entry: ImportSummary['files'][number] = { file, format: options.format && options.format !== 'auto' ? options.format : null, layout, read: 0, problem: null };
+    summary.files.push(entry);
+    bytesInFile = 0;
+    let batch: Pending[] = [];
+    try {
+      for await (const item of readServices(file, layout, (bytes) => (bytesInFile = bytes))) {
+        summary.read++;
+        entry.read++;
+        if (item.kind === 'problem') batch.push(item);
+        else {
+          entry.format ??= detectFormat(item.value, item.envelope);
+          const sourceId = isObject(item.value) ? sourceIdOf(item.value) : null;
+          batch.push({ kind: 'record', value: item.value as JsonObject, position: item.position, format: entry.format, sourceId });
+        }
+        if (batch.length >= BATCH) {
+          await processBatch(file, batch);
+          batch = [];
+          if (options.signal?.requested) {
+            summary.interrupted = true;
+            break files;
+          }
+        }
+      }
+    } catch (error) {
+      if (!(error instanceof SourceFileProblem)) throw error;
+      entry.problem = error.message;
+    }
+    await processBatch(file, batch);
+    bytesDone += statSync(file).size;
+    bytesInFile = 0;
+    progress();
+    if (options.signal?.requested) {
+      summary.interrupted = true;
+      break;
+    }
+  }
+
+  summary.seconds = (performance.now() - started) / 1000;
+  const formats = [...new Set(summary.files.map((f) => f.format).filter(Boolean))].join('+') || 'oruk';
+  await db.inScope(scope, async (tx) => {
+    await tx
+      .updateTable('directoryImport')
+      .set({
+        format: formats,
+        finishedAt: new Date(),
+        created: summary.created,
+        updated: summary.updated,
+        unchanged: summary.unchanged,
+        rejected: summary.rejected,
+      })
+      .where('organisationId', '=', ctx.organisationId)
+      .where('id', '=', summary.importId)
+      .execute();
+    await recordAudit(tx, ctx, {
+      action: 'directory.imported',
+      subjectType: 'directory_import',
+      subjectId: summary.importId,
+      detail: { created: summary.created, updated: summary.updated, unchanged: summary.unchanged, rejected: summary.rejected },
+    });
+  });
+  return summary;
+}
