@@ -1,4 +1,5 @@
 import { DEMO_PASSWORD, hasAnyOrganisation, seedDemo, DEMO_LOGINS } from './features/demo/seed.js';
+import { ensurePostcodeCentroids } from './features/directory/geo/centroids.js';
 import { scheduleReviewReminders } from './features/directory/upkeep/reminders.js';
 import { createNotifySend } from './features/notifications/notify.js';
 import { startOutboxSender, type OutboxSender } from './features/notifications/sender.js';
@@ -18,6 +19,7 @@ export async function startServer(): Promise<void> {
   const config = loadConfig();
   const db = await openConfiguredDatabase(config);
   const applied = await db.migrate();
+  await ensurePostcodeCentroids(db); // shipped sector/district centroids, loaded once
   const services = createServices(db, config);
 
   // Demo data only on the embedded database's first start; a PostgreSQL deployment asks for it.

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { registerAudit } from './audit.js';
 import { registerDatabase } from './db.js';
+import { registerDirectory } from './directory.js';
 import { registerDirectoryUpkeep } from './directory-upkeep.js';
 import { registerOrgs } from './orgs.js';
 import { registerServe } from './serve.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerUsers(program);
   registerTokens(program);
   registerAudit(program);
+  registerDirectory(program);
   registerDirectoryUpkeep(program);
   return program;
 }

@@ -1,3 +1,4 @@
+import { ensurePostcodeCentroids } from '../features/directory/geo/centroids.js';
 import { ConfigError, loadConfig, type Config } from '../platform/config.js';
 import type { Actor, RequestContext } from '../platform/context.js';
 import { DataDirectoryLocked, type Database } from '../platform/db/database.js';
@@ -127,6 +128,7 @@ export function withServices<T>(work: (services: Services, config: Config) => Pr
     if (applied.length > 0) {
       process.stderr.write(`linkwork: applied ${applied.length} database migration${applied.length === 1 ? '' : 's'} (${applied.join(', ')})\n`);
     }
+    await ensurePostcodeCentroids(db);
     return work(createServices(db, config), config);
   });
 }
