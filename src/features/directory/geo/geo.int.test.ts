@@ -77,6 +77,6 @@ describe('postcode centroids', () => {
     const file = path.join(dir, 'wrong.csv');
     writeFileSync(file, 'postcode_sector,x,y\nBS5 6,1,2\n');
     await expect(importPostcodes(await testDatabase(), file)).rejects.toThrow(PostcodeFileProblem);
-    await expect(importPostcodes(await testDatabase(), file)).rejects.toThrow(/no column for latitude \(lat, latitude\), nor longitude \(long, longitude, lng, lon\)/);
+    await expect(importPostcodes(await testDatabase(), file)).rejects.toThrow(/has no column for a postcode \(pcds, pcd, .*\), nor latitude \(lat, latitude\), nor longitude \(long, longitude, lng, lon\)/);
   });
 });
