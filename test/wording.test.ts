@@ -78,14 +78,9 @@ function templatesUnder(dir: string): string[] {
   return out;
 }
 
-/** Every page template: features' views (whoever sees them) and the platform's layout and error page. */
+/** Every page template anywhere under src/, whoever sees it, however deep its feature folder nests. */
 function allTemplates(): string[] {
-  const features = path.join(SRC, 'features');
-  const viewDirs = readdirSync(features, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => path.join(features, entry.name, 'views'))
-    .filter((dir) => existsSync(dir));
-  return [...viewDirs, path.join(SRC, 'platform', 'views')].flatMap(templatesUnder).sort();
+  return templatesUnder(SRC).sort();
 }
 
 // Records, not arrays, so adding a template without listing it here fails the type check.
