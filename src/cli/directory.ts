@@ -161,7 +161,7 @@ function progressReporter(unit: string) {
   if (process.stderr.isTTY) {
     const bar = new SingleBar({
       stream: process.stderr,
-      format: `{bar} {percentage}% | {status}`,
+      format: `{bar} {percentage}% | {eta_formatted} left | {status}`,
       hideCursor: true,
       clearOnComplete: true,
       etaBuffer: 50,

@@ -55,8 +55,9 @@ export async function sniffLayout(file: string): Promise<Layout> {
  * reported and the next line read. `onBytes` hears how far into the file the reading is.
  */
 export async function* readServices(file: string, layout: Layout, onBytes: (bytes: number) => void): AsyncGenerator<SourceItem> {
-  // 1 MiB reads: the tokenizer is markedly faster on large chunks, and memory stays constant.
-  const input = createReadStream(file, { highWaterMark: 1 << 20 });
+  // 256 KiB reads: the tokenizer is faster on large chunks than on the default 64 KiB, while the
+  // progress (bytes read) still moves smoothly; memory stays constant either way.
+  const input = createReadStream(file, { highWaterMark: 1 << 18 });
   input.on('data', () => onBytes(input.bytesRead));
   try {
     if (layout === 'ndjson') yield* readLines(input);
