@@ -46,6 +46,7 @@ describe('referral intake and the closed loop', () => {
     const closed = await s.referrals.act(world.linkWorker.ctx, receipt.id, 'close', { reason: 'person-declined' });
     expect(closed.status).toBe('closed');
     expect(closed.history.map((h) => h.to)).toEqual(['received', 'accepted', 'allocated', 'first-contact', 'paused', 'first-contact', 'closed']);
+    expect(closed.history.map((h) => h.snomedCode)).toEqual([null, '871731000000106', null, null, null, null, '871711000000103']);
 
     const view = (await s.referrals.get(world.referrer.ctx, receipt.id)).referral;
     expect(view.status).toBe('closed');

@@ -66,6 +66,19 @@ export function neutralClosure(reason: CloseReason | null): string {
 
 export type ReferralAction = 'accept' | 'allocate' | 'decline' | 'redirect' | 'record-first-contact' | 'record-engaged' | 'pause' | 'resume' | 'close';
 
+/** SNOMED CT UK concepts recorded with referral history (docs/codes-and-standards.md). */
+export const SNOMED = {
+  referralAccepted: '871731000000106',
+  personDeclined: '871711000000103',
+} as const;
+
+/** The code an action records: an accepted referral, or the person declining (whenever they decline). */
+export function snomedFor(action: ReferralAction, reason: CloseReason | null): string | null {
+  if (action === 'accept') return SNOMED.referralAccepted;
+  if ((action === 'decline' || action === 'close') && reason === 'person-declined') return SNOMED.personDeclined;
+  return null;
+}
+
 /** How an action reads after "it cannot be …" and in history. */
 export const ACTION_DONE: Record<ReferralAction, string> = {
   accept: 'accepted',

@@ -109,7 +109,15 @@ export const ReferralFull = Type.Object(
       Type.Object({ id: Uuid, reference: Type.String(), status: Type.String(), match: Type.String(), createdAt: DateTime }),
     ),
     history: Type.Array(
-      Type.Object({ action: Type.String(), from: Nullable(Type.String()), to: Type.String(), reason: Nullable(Type.String()), by: Type.String(), at: DateTime }),
+      Type.Object({
+        action: Type.String(),
+        from: Nullable(Type.String()),
+        to: Type.String(),
+        reason: Nullable(Type.String()),
+        snomedCode: Nullable(Type.String({ description: 'SNOMED CT UK: 871731000000106 accepted, 871711000000103 the person declined' })),
+        by: Type.String(),
+        at: DateTime,
+      }),
     ),
     createdAt: DateTime,
   },

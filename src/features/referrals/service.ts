@@ -13,6 +13,7 @@ import { referralPolicy } from './policy.js';
 import {
   ACTION_DONE,
   actionAllowed,
+  snomedFor,
   CLOSE_REASONS,
   DECLINE_REASONS,
   neutralClosure,
@@ -93,7 +94,7 @@ export interface ReferralView {
   closedReason: string | null;
   duplicateDecision: string | null;
   possibleDuplicates: { id: string; reference: string; status: ReferralStatus; match: 'nhs-number' | 'name-and-date-of-birth'; createdAt: string }[];
-  history: { action: string; from: string | null; to: string; reason: string | null; by: string; at: string }[];
+  history: { action: string; from: string | null; to: string; reason: string | null; snomedCode: string | null; by: string; at: string }[];
   createdAt: string;
 }
 
@@ -298,7 +299,7 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
       .execute();
     await tx
       .insertInto('referralEvent')
-      .values({ organisationId, referralId: id, action: 'receive', fromStatus: null, toStatus: 'received', reason: null, actorUserId: intake.actor.userId, actorLabel: intake.actor.label })
+      .values({ organisationId, referralId: id, action: 'receive', fromStatus: null, toStatus: 'received', reason: null, snomedCode: null, actorUserId: intake.actor.userId, actorLabel: intake.actor.label })
       .execute();
     await queueForPerson(tx, organisationId, referral.person, 'person-referral-received');
     await recordAudit(tx, { requestId: intake.requestId, actor: intake.actor, organisationId }, {
@@ -406,7 +407,7 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
     const history = await tx
       .selectFrom('referralEvent as e')
       .leftJoin('appUser as u', 'u.id', 'e.actorUserId')
-      .select(['e.action', 'e.fromStatus', 'e.toStatus', 'e.reason', 'e.actorLabel', 'u.name', 'e.occurredAt'])
+      .select(['e.action', 'e.fromStatus', 'e.toStatus', 'e.reason', 'e.snomedCode', 'e.actorLabel', 'u.name', 'e.occurredAt'])
       .where('e.organisationId', '=', ctx.organisationId)
       .where('e.referralId', '=', id)
       .orderBy('e.id')
@@ -451,7 +452,7 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
       closedReason: row.closedReason,
       duplicateDecision: row.duplicateDecision,
       possibleDuplicates: duplicates,
-      history: history.map((e) => ({ action: e.action, from: e.fromStatus, to: e.toStatus, reason: e.reason, by: e.name ?? e.actorLabel, at: iso(e.occurredAt) })),
+      history: history.map((e) => ({ action: e.action, from: e.fromStatus, to: e.toStatus, reason: e.reason, snomedCode: e.snomedCode, by: e.name ?? e.actorLabel, at: iso(e.occurredAt) })),
       createdAt: iso(row.createdAt),
     };
   }
@@ -876,7 +877,17 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
           .execute();
         await tx
           .insertInto('referralEvent')
-          .values({ organisationId: ctx.organisationId, referralId: referral.id, action, fromStatus: referral.status, toStatus: to, reason, actorUserId: ctx.actor.userId, actorLabel: ctx.actor.label })
+          .values({
+            organisationId: ctx.organisationId,
+            referralId: referral.id,
+            action,
+            fromStatus: referral.status,
+            toStatus: to,
+            reason,
+            snomedCode: snomedFor(action, closed),
+            actorUserId: ctx.actor.userId,
+            actorLabel: ctx.actor.label,
+          })
           .execute();
 
         const before = neutralStatus(referral.status);

@@ -187,6 +187,7 @@ export interface ReferralEventTable {
   fromStatus: ReferralStatus | null;
   toStatus: ReferralStatus;
   reason: string | null;
+  snomedCode: string | null;
   actorUserId: string | null;
   actorLabel: string;
   occurredAt: CreatedAt;
