@@ -1,6 +1,8 @@
 import { auditRoutes } from './features/audit/routes.js';
 import { authRoutes } from './features/auth/routes.js';
+import { directoryApiRoutes } from './features/directory/api.js';
 import { orukRoutes } from './features/directory/oruk/routes.js';
+import { directoryWebRoutes } from './features/directory/web.js';
 import { directoryUpkeepRoutes } from './features/directory/upkeep/routes.js';
 import { homeRoutes } from './features/home/routes.js';
 import { needRoutes } from './features/needs/routes.js';
@@ -28,4 +30,6 @@ export async function registerRoutes(app: App, services: Services): Promise<void
   await referralApiRoutes(app, services);
   await orukRoutes(app, services);
   await directoryUpkeepRoutes(app, services);
+  await directoryWebRoutes(app, services);
+  await directoryApiRoutes(app, services);
 }

@@ -1,5 +1,6 @@
 import { createAuditService } from './features/audit/service.js';
 import { createAuthService } from './features/auth/service.js';
+import { createDirectorySearchService } from './features/directory/search/service.js';
 import { createDirectoryUpkeepService } from './features/directory/upkeep/service.js';
 import { createNeedService } from './features/needs/service.js';
 import { createNotificationService } from './features/notifications/service.js';
@@ -27,6 +28,7 @@ export function createServices(
     tokens: createTokenService(db),
     audit: createAuditService(db),
     referrals: createReferralService(db),
+    directorySearch: createDirectorySearchService(db),
     directoryUpkeep: createDirectoryUpkeepService(db),
     needs: createNeedService(db),
     notifications: createNotificationService(db, { sendingConfigured: Boolean(config.notify) }),

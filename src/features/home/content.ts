@@ -29,9 +29,9 @@ export function homeFor(role: Role, platformAdmin: boolean): { heading: string; 
       break;
     case 'link-worker':
       ready.push({ heading: 'Referrals', description: 'The service’s referrals, and the ones allocated to you.', href: '/referrals' });
+      ready.push({ heading: 'Community directory', description: 'Find local activities and support by need, distance and what works for the person.', href: '/directory' });
       coming.push(
         { heading: 'My caseload', description: 'the people you support, with next steps and due dates.' },
-        { heading: 'Community directory', description: 'find local activities and support by need and distance.' },
       );
       break;
     case 'team-lead':
@@ -40,6 +40,7 @@ export function homeFor(role: Role, platformAdmin: boolean): { heading: string; 
         { heading: 'Referrals', description: 'Every referral to the service, with filters.', href: '/referrals' },
         { heading: 'Team', description: 'See the people in your team and their roles.', href: '/admin/users' },
       );
+      ready.push({ heading: 'Community directory', description: 'Find local activities and support by need, distance and what works for the person.', href: '/directory' });
       coming.push(
         { heading: 'Caseload capacity', description: 'weighted caseloads, the waiting list and allocation limits.' },
         { heading: 'Team reports', description: 'waits, first contacts and caseloads.' },

@@ -15,6 +15,7 @@ function navigationFor(request: FastifyRequest): NavItem[] {
   if (session.role === 'team-lead' || session.role === 'link-worker') items.push({ href: '/referrals', text: 'Referrals' });
   if (session.role === 'admin' || session.role === 'team-lead') items.push({ href: '/admin/users', text: 'Users' });
   if (session.role === 'admin') items.push({ href: '/admin/audit', text: 'Audit trail' });
+  if (session.role === 'link-worker' || session.role === 'team-lead') items.push({ href: '/directory', text: 'Community directory' });
   if (session.role === 'admin' || session.role === 'team-lead') items.push({ href: '/directory/curation', text: 'Directory curation' });
   if (session.role === 'provider') items.push({ href: '/provider/services', text: 'Your services' });
   if (session.role === 'admin') items.push({ href: '/admin/outbox', text: 'Outbox' });
