@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { asOwner } from '../../../../test/support/backend.js';
 import { buildDirectoryService, isolatedPlace, uniqueWord } from '../../../../test/support/directory.js';
@@ -268,24 +267,7 @@ describe('unmet needs', () => {
   });
 });
 
-/** search-index.sql, one statement at a time (PGlite's extended protocol takes one per call). */
-function searchIndexStatements(): string[] {
-  const text = readFileSync(new URL('./search-index.sql', import.meta.url), 'utf8').replace(/^--.*$/gm, '');
-  const statements: string[] = [];
-  let current = '';
-  let inBody = false;
-  for (const line of text.split('\n')) {
-    current += `${line}\n`;
-    if ((line.match(/\$\$/g) ?? []).length % 2 === 1) inBody = !inBody;
-    if (!inBody && /;\s*$/.test(line)) {
-      if (current.trim()) statements.push(current);
-      current = '';
-    }
-  }
-  return statements;
-}
-
-describe('the proposed published-services text table (search-index.sql)', () => {
+describe('the published-services text table (migrations/0006_directory_search.sql)', () => {
   it('gives the same answers through the table, and its trigger keeps it in step', async () => {
     const { curator, linkWorker } = await world();
     const tag = uniqueWord();
@@ -299,8 +281,6 @@ describe('the proposed published-services text table (search-index.sql)', () => 
     };
     // Everything happens in one transaction that is rolled back: the table never outlives the test.
     await asOwner(db, async (query) => {
-      const exists = await query<{ present: boolean }>("SELECT to_regclass('public.directory_published_text') IS NOT NULL AS present");
-      if (!exists.rows[0]!.present) for (const statement of searchIndexStatements()) await query(statement);
       await query('SET LOCAL ROLE linkwork_app');
       const as = async (organisationId: string, input: SearchInput) => {
         await query("SELECT set_config('app.organisation_id', $1, true)", [organisationId]);

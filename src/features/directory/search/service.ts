@@ -213,7 +213,7 @@ export function createDirectorySearchService(db: Database, options: { now?: () =
   const now = options.now ?? (() => new Date());
   const scope = (ctx: RequestContext) => ({ organisationId: ctx.organisationId, userId: ctx.actor.userId });
   const postcodes = new Map<string, { at: number; location: PostcodeLocation }>();
-  /** Whether the published-services search table exists (search-index.sql); looked up once. */
+  /** Whether the published-services search table exists (migrations/0006_directory_search.sql); looked up once. */
   let searchTable: boolean | undefined;
 
   /** The centroid of a postcode, sector or district, or a field error a person can act on. */

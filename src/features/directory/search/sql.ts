@@ -29,7 +29,7 @@ import { boundingBox, bydayPattern, DAY_CODES, DAYS, EARTH_RADIUS_KM, type Local
  *   - day / open now / language / cost: EXISTS on the per-service indexes of their tables.
  *   - text: the GIN indexes on directory_service (search_document; trigram on name) cannot be used
  *     by the app role, because `@@` and `%>>` are not LEAKPROOF and the table has row-level security:
- *     text is checked row by row. search-index.sql (a proposed migration) adds a published-services
+ *     text is checked row by row. migrations/0006_directory_search.sql adds a published-services
  *     text table without RLS whose GIN indexes the query then uses (textBranches); the service
  *     detects it.
  * The taxonomy ids are constants from the migration; everything the caller sent is a bound parameter.
@@ -47,7 +47,7 @@ export interface SearchPlan {
   origin: Origin | null;
   clock: LocalClock;
   words: string[];
-  /** Whether directory_published_text (search-index.sql) exists: text conditions then use its indexes. */
+  /** Whether directory_published_text (migrations/0006_directory_search.sql) exists: text conditions then use its indexes. */
   searchTable?: boolean;
 }
 
@@ -227,7 +227,7 @@ function nearCondition(alias: string, text: string, words: readonly string[], se
 /**
  * Under row-level security PostgreSQL never uses an index for a condition whose operator is not
  * LEAKPROOF (`@@` and `%>>` are not), so on directory_service itself text conditions are checked row
- * by row. With the published-services text table (search-index.sql) a tier is two branches: published
+ * by row. With the published-services text table (migrations/0006_directory_search.sql) a tier is two branches: published
  * services matched through directory_published_text (no row-level security there, so its GIN indexes
  * serve, or the planner probes it by key when other filters leave few services), and the caller's
  * own unpublished services matched on directory_service itself.

@@ -1,7 +1,4 @@
--- PROPOSED MIGRATION (not applied from here): move to migrations/<next number>_directory_search.sql.
--- Directory search finds it at start-up and then uses it (see sql.ts, textMatch); until then text
--- search scans directory_service row by row. search.int.test.ts applies this file in a rolled-back
--- transaction to test the indexed path.
+-- A searchable copy of published services' text, so directory text search can use indexes.
 --
 -- Why: directory_service has row-level security, and PostgreSQL will not use an index for a
 -- condition whose operator is not LEAKPROOF (full-text `@@` and trigram `%>>` are not; only a
