@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,11 +10,9 @@ import { systemContext } from '../../../platform/context.js';
 import { importOruk } from './importer.js';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-/** The real ORUK v1 feed lives in the workspace's shared folder, beside the repository. */
-const NORTH_LINCS = process.env.LINKWORK_ORUK_V1_FIXTURE ?? path.resolve(ROOT, '../shared/fixtures/oruk-v1-north-lincolnshire-services.json');
+/** A real council's ORUK v1 feed (see test/fixtures/README.md). */
+const NORTH_LINCS = path.join(ROOT, 'test/fixtures/oruk-v1-north-lincolnshire-services.json');
 const RICH = path.join(ROOT, 'test/fixtures/oruk3-rich-services.json');
-const haveNorthLincs = existsSync(NORTH_LINCS);
-if (!haveNorthLincs && process.env.CI) throw new Error(`The ORUK v1 fixture is missing: ${NORTH_LINCS}`);
 
 const dir = mkdtempSync(path.join(tmpdir(), 'linkwork-oruk-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +24,7 @@ async function directory() {
   return { organisation, ctx: systemContext(organisation.id) };
 }
 
-describe.skipIf(!haveNorthLincs)('importing the real North Lincolnshire ORUK v1 feed', () => {
+describe('importing the real North Lincolnshire ORUK v1 feed', () => {
   it(
     'accounts for all 738 services, stores plain-text descriptions, and a second import changes nothing',
     async () => {
