@@ -190,6 +190,20 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
     return { target, targetErrors: errors, knownNeeds: new Set(row.known), actorEmail: row.email };
   }
 
+  /** Every problem with the target and the referral itself, reported together. */
+  function checkIntake(input: ReferralRequest, looked: Awaited<ReturnType<typeof lookupIntake>>): { target: Target; referral: ValidReferral } {
+    const errors = [...looked.targetErrors];
+    let referral: ValidReferral | undefined;
+    try {
+      referral = validateReferral(input, looked.knownNeeds, clock());
+    } catch (error) {
+      if (!(error instanceof ValidationFailed)) throw error;
+      errors.push(...error.errors);
+    }
+    if (errors.length || !looked.target || !referral) throw new ValidationFailed(errors);
+    return { target: looked.target, referral };
+  }
+
   /** The social prescribing service (and programme) a referral goes to. */
   async function resolveTarget(rawOrganisation: unknown, rawProgramme: unknown): Promise<Target> {
     const { target, targetErrors } = await lookupIntake({ toOrganisation: rawOrganisation, programme: rawProgramme }, null);
@@ -197,15 +211,18 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
     return target;
   }
 
-  async function receiptView(tx: Tx, organisationId: string, referralId: string): Promise<ReferralReceiptView | null> {
-    const row = await tx
+  /** The referring organisation's receipts, with the receiving service's name. */
+  function receipts(tx: Tx, organisationId: string) {
+    return tx
       .selectFrom('referralReceipt as r')
       .innerJoin('organisation as o', 'o.id', 'r.receivingOrganisationId')
       .select(['r.referralId', 'r.reference', 'r.status', 'r.statusChangedAt', 'r.closedReason', 'r.personLabel', 'r.urgency', 'r.createdAt', 'o.slug', 'o.name'])
-      .where('r.organisationId', '=', organisationId)
-      .where('r.referralId', '=', referralId)
-      .executeTakeFirst();
-    if (!row) return null;
+      .where('r.organisationId', '=', organisationId);
+  }
+
+  type ReceiptRow = Awaited<ReturnType<ReturnType<typeof receipts>['executeTakeFirstOrThrow']>>;
+
+  function toReceiptView(row: ReceiptRow): ReferralReceiptView {
     return {
       id: row.referralId,
       reference: row.reference,
@@ -217,6 +234,11 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
       sentAt: iso(row.createdAt),
       receivingOrganisation: { slug: row.slug, name: row.name },
     };
+  }
+
+  async function receiptView(tx: Tx, organisationId: string, referralId: string): Promise<ReferralReceiptView | null> {
+    const row = await receipts(tx, organisationId).where('r.referralId', '=', referralId).executeTakeFirst();
+    return row ? toReceiptView(row) : null;
   }
 
   /** Reuses the person when the NHS number is already known to this service, keeping contact details current. */
@@ -504,16 +526,9 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
      */
     async refer(ctx: RequestContext, input: ReferralRequest, options: { idempotencyKey?: string } = {}): Promise<{ receipt: ReferralReceiptView; replayed: boolean }> {
       authorize(ctx, referralPolicy, 'create');
-      const { target, targetErrors, knownNeeds, actorEmail } = await lookupIntake(input, ctx.actor.userId);
-      const errors = [...targetErrors];
-      let referral: ValidReferral | undefined;
-      try {
-        referral = validateReferral(input, knownNeeds, clock());
-      } catch (error) {
-        if (!(error instanceof ValidationFailed)) throw error;
-        errors.push(...error.errors);
-      }
-      if (errors.length || !target || !referral) throw new ValidationFailed(errors);
+      const looked = await lookupIntake(input, ctx.actor.userId);
+      const { target, referral } = checkIntake(input, looked);
+      const { actorEmail } = looked;
       const key = options.idempotencyKey?.trim();
       if (key !== undefined && (key.length === 0 || key.length > 200)) throw ValidationFailed.field('Idempotency-Key', 'Idempotency-Key must be 1 to 200 characters');
       const requestHash = createHash('sha256').update(canonical(input)).digest('hex');
@@ -577,16 +592,7 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
      * person is already known, so the form cannot be used to find out who uses the service.
      */
     async selfRefer(requestId: string | null, input: ReferralRequest): Promise<{ serviceName: string }> {
-      const { target, targetErrors, knownNeeds } = await lookupIntake(input, null);
-      const errors = [...targetErrors];
-      let referral: ValidReferral | undefined;
-      try {
-        referral = validateReferral(input, knownNeeds, clock());
-      } catch (error) {
-        if (!(error instanceof ValidationFailed)) throw error;
-        errors.push(...error.errors);
-      }
-      if (errors.length || !target || !referral) throw new ValidationFailed(errors);
+      const { target, referral } = checkIntake(input, await lookupIntake(input, null));
       const actor = { userId: null, label: 'self-referral', platformAdmin: false };
       await db.inScope({ organisationId: target.organisation.id, userId: null }, (tx) =>
         writeReferral(tx, { requestId, actor, source: null, target, referral, consentMethod: 'online' }, randomUUID(), referenceFrom(randomBytes(8))),
@@ -624,11 +630,7 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
       const cursor = decodeCursor(filters.cursor);
       const limit = pageLimit(filters.limit);
       return db.inScope({ organisationId: ctx.organisationId, userId: ctx.actor.userId }, async (tx) => {
-        let query = tx
-          .selectFrom('referralReceipt as r')
-          .innerJoin('organisation as o', 'o.id', 'r.receivingOrganisationId')
-          .select(['r.referralId', 'r.reference', 'r.status', 'r.statusChangedAt', 'r.closedReason', 'r.personLabel', 'r.urgency', 'r.createdAt', 'o.slug', 'o.name'])
-          .where('r.organisationId', '=', ctx.organisationId);
+        let query = receipts(tx, ctx.organisationId);
         if (status) query = query.where('r.status', '=', status as NeutralStatus);
         if (from) query = query.where('r.createdAt', '>=', from);
         if (to) query = query.where('r.createdAt', '<', new Date(to.getTime() + 86_400_000));
@@ -638,17 +640,7 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
           );
         }
         const rows = await query.orderBy('r.createdAt', 'desc').orderBy('r.referralId', 'desc').limit(limit + 1).execute();
-        const items = rows.slice(0, limit).map((row) => ({
-          id: row.referralId,
-          reference: row.reference,
-          status: row.status,
-          statusDate: iso(row.statusChangedAt),
-          closedReason: row.closedReason,
-          personName: row.personLabel,
-          urgency: row.urgency,
-          sentAt: iso(row.createdAt),
-          receivingOrganisation: { slug: row.slug, name: row.name },
-        }));
+        const items = rows.slice(0, limit).map(toReceiptView);
         const last = rows.length > limit ? rows[limit - 1]! : null;
         return { items, nextCursor: last ? encodeCursor(last.createdAt, last.referralId) : null };
       });
