@@ -1,6 +1,17 @@
+import { fileURLToPath } from 'node:url';
 import { systemContext, type Actor } from '../../platform/context.js';
 import type { OrganisationType, Role } from '../../platform/db/schema.js';
 import type { Services } from '../../services.js';
+import { importOruk } from '../directory/import/importer.js';
+
+/** A small, made-up community directory around the demo service, in ORUK 3.0 form. */
+const DEMO_DIRECTORY = fileURLToPath(new URL('./directory.json', import.meta.url));
+/** Which demo provider keeps which demo directory entries up to date (by the entry's organisation name). */
+const DEMO_PROVIDERS: Record<string, string> = {
+  'Riverside Community Garden': 'riverside-community-garden',
+  'Eastside Money Advice': 'eastside-money-advice',
+  'Women’s Wellbeing Hub': 'womens-wellbeing-hub',
+};
 
 /** Printed on start so a newcomer can sign in; demo data only ever exists on a demo database. */
 export const DEMO_PASSWORD = 'demo-linkwork-2026';
@@ -75,5 +86,24 @@ export async function seedDemo(services: Services): Promise<DemoLogin[]> {
       if (login.platformAdmin && index === 0) await services.users.setPlatformAdmin(ctx, userId, true);
     }
   }
+  await seedDemoDirectory(services, ids);
   return DEMO_LOGINS;
+}
+
+/** The directory goes in through the real importer; the providers' links are Linkwork's own, not ORUK's. */
+async function seedDemoDirectory(services: Services, ids: Map<string, string>): Promise<void> {
+  const curator = ids.get('riverside-pcn')!;
+  await importOruk(services.db, systemContext(curator, DEMO_ACTOR.label), { paths: [DEMO_DIRECTORY] });
+  await services.db.inScope({ organisationId: curator, userId: null }, async (tx) => {
+    for (const [organisationName, provider] of Object.entries(DEMO_PROVIDERS)) {
+      await tx
+        .updateTable('directoryService')
+        .set({ providerOrganisationId: ids.get(provider)! })
+        .where('organisationId', '=', curator)
+        .where('directoryOrganizationId', 'in', (eb) =>
+          eb.selectFrom('directoryOrganization').select('id').where('organisationId', '=', curator).where('name', '=', organisationName),
+        )
+        .execute();
+    }
+  });
 }
