@@ -23,12 +23,14 @@ import {
  * ids included. Rows come out in batches, table by table, in the column order of DIRECTORY_TABLES,
  * so a loader can send them as multi-row INSERTs (load.ts) without building objects per row.
  *
- * What it looks like, per 100 services (about): 60 free; 30 drop-in; 7 with no place (phone or
- * online), 10 at two places, the rest at one, on real postcode sector centroids in England weighted
- * by how many postcodes each sector has (so towns get more than moors); providers run 4 services
- * on average, a few run dozens, mostly in their own district and often at the same venue; 1–3
- * needs each from the needs taxonomy; one or two weekly sessions for groups, weekday hours for
- * advice services; 12 never verified, the rest verified in the last 18 months; 2 unpublished.
+ * What it looks like, per 100 services (about): 60 free (a £0 cost option, the free attribute or
+ * both); 28 drop-in; 7 with no place (phone or online), 10 at two places, the rest at one, on real
+ * postcode sector centroids in England weighted by how many postcodes each sector has (so towns get
+ * more than moors); about one provider per five services, the largest running about 60, mostly in
+ * its own district and often at the same venue; 1–3 needs each (1.9 on average) from the needs
+ * taxonomy; one or two weekly sessions for groups (some monthly, some evenings and weekends),
+ * weekday hours for advice services; 20 with an age range; 12 never verified, 58 verified in the
+ * last six months; 2 unpublished; 4 not active.
  */
 
 export type DirectoryTable =
@@ -297,7 +299,7 @@ export function* generateDirectory(options: GenerateOptions, terms: TermIds): Ge
 
     // Cost.
     if (row.free) {
-      if (random.chance(0.7)) batch.directory_cost_option.push([org, nextId(7), serviceId, 'Free', 'GBP', 0, null]);
+      if (row.freeCostOption) batch.directory_cost_option.push([org, nextId(7), serviceId, 'Free', 'GBP', 0, null]);
     } else {
       const price = random.pick(PRICES);
       batch.directory_cost_option.push([org, nextId(7), serviceId, 'Per session', 'GBP', price, random.chance(0.3) ? 'Concessions available' : null]);
@@ -335,6 +337,8 @@ interface GeneratedService {
   values: Value[];
   schedules: { freq: 'WEEKLY' | 'MONTHLY'; byday: string; opens: string; closes: string; description: string }[];
   free: boolean;
+  /** A free service says so with a £0 cost option, the free attribute, or both. */
+  freeCostOption: boolean;
   attributes: string[];
   needs: string[];
 }
@@ -388,8 +392,9 @@ function serviceRow(random: Random, activity: Activity, provider: Provider, asOf
     }
   }
 
+  const freeCostOption = free && random.chance(0.7);
   const attributes: string[] = [];
-  if (free && random.chance(0.6)) attributes.push('free');
+  if (free && (!freeCostOption || random.chance(0.45))) attributes.push('free');
   if (dropIn) attributes.push('drop-in');
   if (random.chance(activity.kind === 'group' ? 0.1 : 0.35)) attributes.push('trauma-informed');
   if (random.chance(activity.needs.includes('homelessness') ? 0.6 : 0.15)) attributes.push('no-id-needed');
@@ -433,6 +438,7 @@ function serviceRow(random: Random, activity: Activity, provider: Provider, asOf
     ],
     schedules,
     free,
+    freeCostOption,
     attributes,
     needs,
   };
