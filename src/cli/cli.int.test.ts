@@ -1,45 +1,18 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../platform/db/database.js';
 import { createServices } from '../services.js';
+import { linkwork } from '../../test/support/cli.js';
 
 /**
  * The CLI as people run it: `node bin/linkwork.js ...` in a child process on an embedded database.
  * Each start of PGlite costs seconds, so the tests share one data directory and run in order, each
  * building on what the one before made. Against PostgreSQL the CLI is exercised by .ci/run instead.
  */
-const BIN = fileURLToPath(new URL('../../bin/linkwork.js', import.meta.url));
 const SLOW = 180_000;
 const PASSWORD = 'a-long-and-unguessable-passphrase';
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cliEnv(dataDir: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-  for (const name of ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'SESSION_SECRET', 'NODE_OPTIONS']) delete env[name];
-  return env;
-}
-
-function linkwork(dataDir: string, args: string[], input?: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(dataDir), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
 
 const lastLine = (text: string) => text.trimEnd().split('\n').at(-1) ?? '';
 

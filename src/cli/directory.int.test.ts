@@ -1,38 +1,17 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { linkwork } from '../../test/support/cli.js';
 
 /**
  * `linkwork import oruk|postcodes` and `linkwork export oruk` as people run them, in child processes
  * on an embedded database (as src/cli/cli.int.test.ts does; PostgreSQL runs the same code through the
  * service tests). The tests share one data directory and run in order.
  */
-const BIN = fileURLToPath(new URL('../../bin/linkwork.js', import.meta.url));
 const RICH = fileURLToPath(new URL('../../test/fixtures/oruk3-rich-services.json', import.meta.url));
 const SLOW = 180_000;
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function linkwork(dataDir: string, args: string[]): Promise<Result> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-  for (const name of ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'SESSION_SECRET', 'NODE_OPTIONS']) delete env[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe.skipIf(process.env.LINKWORK_TEST_BACKEND === 'postgresql')('linkwork import and export (directory)', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'linkwork-cli-directory-'));

@@ -1,24 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser, openPage } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible } from './support/browser.js';
 import { SignInPage, visit } from './support/pages.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { useDemoApp } from './support/app.js';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = useDemoApp();
 
 describe('the community directory, as a link worker uses it', () => {
   it('searches with a typo, filters, opens a service, and records an unmet need', async () => {
-    const { context, page, problems } = await openPage(browser, server.url);
+    const { context, page, problems } = await app.open();
     const signIn = new SignInPage(page);
     await signIn.open();
     await signIn.signIn('linkworker@linkwork.example');

@@ -1,24 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
 import { SignInPage, visit } from './support/pages.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { useDemoApp } from './support/app.js';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = useDemoApp();
 
 describe('the web shell in a real browser', () => {
   it('signs in, shows the role home page, switches organisation and signs out', async () => {
-    const { context, page, problems } = await openPage(browser, server.url);
+    const { context, page, problems } = await app.open();
     await visit(page, '/');
     expect(new URL(page.url()).pathname).toBe('/sign-in');
 
@@ -50,7 +38,7 @@ describe('the web shell in a real browser', () => {
   });
 
   it('shows NHS-style error pages without internals', async () => {
-    const { context, page, problems } = await openPage(browser, server.url);
+    const { context, page, problems } = await app.open();
     const response = await page.goto('/no-such-page');
     expect(response?.status()).toBe(404);
     await visit(page, '/no-such-page');
@@ -61,7 +49,7 @@ describe('the web shell in a real browser', () => {
 
   it('gives each role its own home page', async () => {
     for (const email of ['referrer@linkwork.example', 'linkworker@linkwork.example', 'teamlead@linkwork.example', 'provider@linkwork.example', 'commissioner@linkwork.example']) {
-      const { context, page, problems } = await openPage(browser, server.url);
+      const { context, page, problems } = await app.open();
       const signIn = new SignInPage(page);
       await signIn.open();
       await signIn.signIn(email);

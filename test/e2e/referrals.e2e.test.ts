@@ -1,25 +1,14 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, openPage } from './support/browser.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { SignInPage, visit } from './support/pages.js';
-import { startServer, type RunningServer } from './support/server.js';
+import { useDemoApp } from './support/app.js';
 import { expectAccessible } from './support/browser.js';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const app = useDemoApp();
 
 /** Each role in its own browser context, checked for console errors and off-server requests. */
 async function as(email: string): Promise<{ page: Page; done: () => Promise<void> }> {
-  const { context, page, problems } = await openPage(browser, server.url);
+  const { context, page, problems } = await app.open();
   const signIn = new SignInPage(page);
   await signIn.open();
   await signIn.signIn(email);
@@ -117,7 +106,7 @@ describe('a referral from a GP practice, through triage, with a neutral status b
 
 describe('self-referral', () => {
   it('a person refers themselves from their phone, in plain words, with no account', async () => {
-    const { context, page, problems } = await openPage(browser, server.url);
+    const { context, page, problems } = await app.open();
     await page.setViewportSize({ width: 390, height: 844 });
     await visit(page, '/self-referral');
     if (!page.url().includes('/self-referral/')) {

@@ -1,31 +1,14 @@
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../../platform/context.js';
 import { openDatabase } from '../../../platform/db/database.js';
 import { createServices } from '../../../services.js';
+import { linkwork } from '../../../../test/support/cli.js';
 
 /** `linkwork directory remind` as people run it, on its own embedded database (PGlite only). */
-const BIN = fileURLToPath(new URL('../../../../bin/linkwork.js', import.meta.url));
-
-function linkwork(dataDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-  for (const name of ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'SESSION_SECRET', 'NODE_OPTIONS']) delete env[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe.skipIf(process.env.LINKWORK_TEST_BACKEND === 'postgresql')('linkwork directory remind', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'linkwork-remind-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
