@@ -355,7 +355,7 @@ export function createOfferService(db: Database, directorySearch: DirectorySearc
         const provider = service?.providerOrganisationId && service.providerOrganisationId !== ctx.organisationId ? service.providerOrganisationId : null;
         const change = validateTransition(input, provider !== null);
         if (!transitionAllowed(offer.state, change.to)) {
-          throw new Conflict(`This offer is ${OFFER_STATE_LABELS[offer.state].toLowerCase()} (${offer.state}), so it cannot move to ${change.to}`);
+          throw new Conflict(`This offer is at “${OFFER_STATE_LABELS[offer.state]}” (${offer.state}), so it cannot move to ${change.to}`);
         }
         const now = clock();
         await tx
