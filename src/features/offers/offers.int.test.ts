@@ -293,4 +293,15 @@ describe('the offers API', () => {
     expect((await app.inject({ method: 'GET', url: `/api/v1/offers/${offer.id}`, headers })).statusCode).toBe(403);
     expect((await app.inject({ method: 'GET', url: `/api/v1/cases/${w.caseId}/offers`, headers })).statusCode).toBe(403);
   });
+
+  it('describes every offers route in the OpenAPI document', async () => {
+    const app = await testApp();
+    const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, unknown> };
+    for (const path of [
+      '/api/v1/cases/{id}/offers', '/api/v1/offers/{id}', '/api/v1/offers/{id}/transitions', '/api/v1/offers/{id}/accompanied-sessions',
+      '/api/v1/cases/{id}/suggestions', '/api/v1/introductions', '/api/v1/introductions/{id}', '/api/v1/introductions/{id}/response', '/api/v1/introductions/{id}/attendance',
+    ]) {
+      expect(doc.paths).toHaveProperty([path]);
+    }
+  });
 });
