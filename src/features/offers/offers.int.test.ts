@@ -6,6 +6,9 @@ import { testApp } from '../../../test/support/http.js';
 import { buildReferralWorld, referralFor } from '../../../test/support/referrals.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../../platform/errors.js';
 
+/** Places of their own, away from the directory tests' (whose distance-only searches expect only theirs). */
+const OFFERS_BAND = { latitudeFrom: 60 };
+
 /**
  * A case with three nearby services tagged for the referral's first need, found only by this test's
  * word; two are run by provider organisations that use Linkwork (each with a provider user).
@@ -13,7 +16,7 @@ import { Conflict, Forbidden, NotFound, ValidationFailed } from '../../platform/
 async function offersWorld() {
   const s = await testServices();
   const world = await buildReferralWorld();
-  const place = await isolatedPlace();
+  const place = await isolatedPlace(OFFERS_BAND);
   const word = uniqueWord();
   const garden = await buildOrganisation({ type: 'vcse' });
   const football = await buildOrganisation({ type: 'vcse' });
@@ -39,7 +42,7 @@ async function offersWorld() {
 // caches its plans); pay for it once here, under the hook's longer timeout, not inside a test.
 beforeAll(async () => {
   const w = await buildReferralWorld();
-  await (await testServices()).directorySearch.search(w.linkWorker.ctx, { text: uniqueWord(), need: 'social-isolation', nearPostcode: (await isolatedPlace()).postcode });
+  await (await testServices()).directorySearch.search(w.linkWorker.ctx, { text: uniqueWord(), need: 'social-isolation', nearPostcode: (await isolatedPlace(OFFERS_BAND)).postcode });
 });
 
 function fieldsOf(error: unknown): string[] {

@@ -4,10 +4,13 @@ import { buildOrganisation, buildUser, testServices } from '../../../test/suppor
 import { Browser, testApp } from '../../../test/support/http.js';
 import { buildReferralWorld, referralFor } from '../../../test/support/referrals.js';
 
+/** Places of their own, away from the directory tests' (whose distance-only searches expect only theirs). */
+const OFFERS_BAND = { latitudeFrom: 60 };
+
 async function pagesWorld() {
   const s = await testServices();
   const world = await buildReferralWorld();
-  const place = await isolatedPlace();
+  const place = await isolatedPlace(OFFERS_BAND);
   const word = uniqueWord();
   const provider = await buildOrganisation({ type: 'vcse', name: 'Walk and Talk CIC' });
   const walker = await buildUser(provider, 'provider');
@@ -29,7 +32,7 @@ async function pagesWorld() {
 
 beforeAll(async () => {
   const w = await buildReferralWorld();
-  await (await testServices()).directorySearch.search(w.linkWorker.ctx, { text: uniqueWord(), need: 'social-isolation', nearPostcode: (await isolatedPlace()).postcode });
+  await (await testServices()).directorySearch.search(w.linkWorker.ctx, { text: uniqueWord(), need: 'social-isolation', nearPostcode: (await isolatedPlace(OFFERS_BAND)).postcode });
 });
 
 const offerIdFrom = (location: string | undefined) => /#offer-([0-9a-f-]{36})$/.exec(location ?? '')![1]!;
