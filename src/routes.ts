@@ -7,6 +7,8 @@ import { directoryUpkeepRoutes } from './features/directory/upkeep/routes.js';
 import { homeRoutes } from './features/home/routes.js';
 import { needRoutes } from './features/needs/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
+import { offerApiRoutes } from './features/offers/api.js';
+import { offerWebRoutes } from './features/offers/web.js';
 import { organisationRoutes } from './features/organisations/routes.js';
 import { referrerRoutes } from './features/referrals/web-referrer.js';
 import { referralServiceRoutes } from './features/referrals/web-service.js';
@@ -32,4 +34,6 @@ export async function registerRoutes(app: App, services: Services): Promise<void
   await directoryUpkeepRoutes(app, services);
   await directoryWebRoutes(app, services);
   await directoryApiRoutes(app, services);
+  await offerApiRoutes(app, services);
+  await offerWebRoutes(app, services);
 }

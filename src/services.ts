@@ -4,6 +4,7 @@ import { createDirectorySearchService } from './features/directory/search/servic
 import { createDirectoryUpkeepService } from './features/directory/upkeep/service.js';
 import { createNeedService } from './features/needs/service.js';
 import { createNotificationService } from './features/notifications/service.js';
+import { createOfferService } from './features/offers/service.js';
 import { createOrganisationService } from './features/organisations/service.js';
 import { createReferralService } from './features/referrals/service.js';
 import { createTokenService } from './features/tokens/service.js';
@@ -19,6 +20,7 @@ export function createServices(
 ) {
   const sessions = createSessionStore(db, { idleMinutes: config.sessionIdleMinutes, absoluteHours: config.sessionAbsoluteHours });
   const users = createUserService(db);
+  const directorySearch = createDirectorySearchService(db);
   return {
     db,
     sessions,
@@ -28,7 +30,8 @@ export function createServices(
     tokens: createTokenService(db),
     audit: createAuditService(db),
     referrals: createReferralService(db),
-    directorySearch: createDirectorySearchService(db),
+    directorySearch,
+    offers: createOfferService(db, directorySearch),
     directoryUpkeep: createDirectoryUpkeepService(db),
     needs: createNeedService(db),
     notifications: createNotificationService(db, { sendingConfigured: Boolean(config.notify) }),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { personMessage, referrerMessage, type PersonTemplate, type ReferrerTemplate } from '../src/features/notifications/templates.js';
+import { INTRODUCTION_RESPONSE_LABELS, OFFER_STATE_LABELS } from '../src/features/offers/rules.js';
 import { CLOSE_REASONS, neutralClosure, NEUTRAL_STATUS_LABELS, type CloseReason } from '../src/features/referrals/rules.js';
 
 /**
@@ -36,6 +37,9 @@ const FORBIDDEN: Forbidden[] = [
   { pattern: /\bwill be discharged\b/i, why: 'threatens a consequence for not taking part' },
   { pattern: /\bif (you|they|he|she|the person) (do|does|did)(n[’']t| not) (attend|engage|take part|turn up)\b/i, why: 'threatens a consequence for not taking part' },
   { pattern: /\bnon-?complian(ce|t)\b/i, why: 'compliance framing: taking part is a choice' },
+  { pattern: /\bonly if (you|they|he|she|the person)\b/i, why: 'makes support conditional on something the person does' },
+  { pattern: /\bfailure to (attend|engage|take part)\b/i, why: 'blames the person; not taking part is neutral' },
+  { pattern: /\bbefore (you|they|he|she|the person) can (be referred|get|have)\b/i, why: 'health care is never gated on social prescribing' },
   { pattern: /\bcompulsory\b/i, why: 'nothing in social prescribing is compulsory' },
   { pattern: /\bmandatory\b/i, why: 'nothing in social prescribing is mandatory' },
 ];
@@ -117,6 +121,8 @@ describe('never a conditional gateway: wording', () => {
     expect(scan('split.njk', 'Your treatment\n depends on taking part').map((v) => v.phrase)).toEqual(['treatment depends on']);
     expect(scan('apostrophe', 'If they don’t engage, the referral closes').map((v) => v.phrase)).toEqual(['If they don’t engage']);
     expect(scan('caps', 'Attendance is MANDATORY').map((v) => v.phrase)).toEqual(['MANDATORY']);
+    expect(scan('gateway', 'We can see you only if you come to the group. Failure to attend is recorded.').map((v) => v.phrase)).toEqual(['only if you', 'Failure to attend']);
+    expect(scan('gateway', 'Go to the lunch club before you can be referred on').map((v) => v.phrase)).toEqual(['before you can be referred']);
     // Neutral wording passes.
     expect(scan('neutral', 'You can say no at any time. This does not affect your care from your GP.')).toEqual([]);
   });
@@ -153,6 +159,19 @@ describe('never a conditional gateway: wording', () => {
   it('no status or closure wording a referrer sees says it', () => {
     const texts = [...Object.values(NEUTRAL_STATUS_LABELS), ...[...CLOSE_REASONS, null].map((reason) => neutralClosure(reason))];
     const violations = texts.flatMap((text) => scan('rules.ts', text));
+    expect(violations, violations.map((v) => `${v.source}: "${v.phrase}" (${v.why})`).join('\n')).toEqual([]);
+  });
+
+  it('no offer or introduction wording a person or a provider sees says it, including the pages’ messages', () => {
+    // State names are read out to the person ("you said no"); the provider sees its reply and "ended".
+    const labels = [...Object.values(OFFER_STATE_LABELS), ...Object.values(INTRODUCTION_RESPONSE_LABELS)];
+    const violations = labels.flatMap((text) => scan('offers/rules.ts', text));
+    // Every string in the offers code (button words, messages after an action, history lines).
+    for (const file of ['web.ts', 'rules.ts', 'service.ts']) {
+      const full = path.join(SRC, 'features', 'offers', file);
+      const code = readFileSync(full, 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, ' ');
+      violations.push(...scan(path.relative(SRC, full), code));
+    }
     expect(violations, violations.map((v) => `${v.source}: "${v.phrase}" (${v.why})`).join('\n')).toEqual([]);
   });
 

@@ -208,18 +208,31 @@ export async function ensurePostcode(postcode: string, latitude: number, longitu
 /**
  * A unit postcode of valid shape that no real data set holds at this point: a random inward code in
  * a real district, with a centroid placed far from anywhere (in the North Sea), so only the calling
- * test's services are near it. Returns the point; offsets in km give nearby places.
+ * test's services are near it. Returns the point; offsets in km give nearby places. Another feature's
+ * tests can take their own band (`latitudeFrom: 60`) so their services never turn up near the
+ * directory tests' places, whose searches by distance alone expect only their own services.
  */
-export async function isolatedPlace(): Promise<{ postcode: string; latitude: number; longitude: number; at: (northKm: number, eastKm: number) => { latitude: number; longitude: number } }> {
+export async function isolatedPlace(options: { latitudeFrom?: number } = {}): Promise<{ postcode: string; latitude: number; longitude: number; at: (northKm: number, eastKm: number) => { latitude: number; longitude: number } }> {
+  const { db } = await testServices();
   const letters = 'ABDEFGHJLNPQRSTUWXYZ';
   const pick = () => letters[randomBytes(1)[0]! % letters.length]!;
-  const postcode = `ZE3 ${randomBytes(1)[0]! % 10}${pick()}${pick()}`;
-  const latitude = 56 + (randomBytes(2).readUInt16BE() / 65535) * 2;
-  const longitude = 1 + (randomBytes(2).readUInt16BE() / 65535) * 2;
-  const point = await ensurePostcode(postcode, latitude, longitude, 'unit');
-  const at = (northKm: number, eastKm: number) => ({
-    latitude: point.latitude + northKm / 110.574,
-    longitude: point.longitude + eastKm / (111.32 * Math.cos((point.latitude * Math.PI) / 180)),
-  });
-  return { postcode, latitude: point.latitude, longitude: point.longitude, at };
+  // There are only 4,000 such postcodes: one another test already placed would put both tests' services
+  // at the same point, so draw again until this one is new.
+  for (;;) {
+    const postcode = `ZE3 ${randomBytes(1)[0]! % 10}${pick()}${pick()}`;
+    const latitude = (options.latitudeFrom ?? 56) + (randomBytes(2).readUInt16BE() / 65535) * 2;
+    const longitude = 1 + (randomBytes(2).readUInt16BE() / 65535) * 2;
+    const inserted = await db.kysely
+      .insertInto('postcodeCentroid')
+      .values({ postcode, kind: 'unit', latitude, longitude })
+      .onConflict((oc) => oc.column('postcode').doNothing())
+      .returning('postcode')
+      .executeTakeFirst();
+    if (!inserted) continue;
+    const at = (northKm: number, eastKm: number) => ({
+      latitude: latitude + northKm / 110.574,
+      longitude: longitude + eastKm / (111.32 * Math.cos((latitude * Math.PI) / 180)),
+    });
+    return { postcode, latitude, longitude, at };
+  }
 }

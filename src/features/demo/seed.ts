@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { systemContext, type Actor } from '../../platform/context.js';
+import { systemContext, type Actor, type RequestContext } from '../../platform/context.js';
 import type { OrganisationType, Role } from '../../platform/db/schema.js';
 import type { Services } from '../../services.js';
 import { importOruk } from '../directory/import/importer.js';
@@ -69,6 +69,7 @@ export async function hasAnyOrganisation(services: Services): Promise<boolean> {
 /** Creates the demo service through the same services the app uses, so demo data obeys every rule. */
 export async function seedDemo(services: Services): Promise<DemoLogin[]> {
   const ids = new Map<string, string>();
+  const userIds = new Map<string, string>();
   for (const organisation of DEMO_ORGANISATIONS) {
     const created = await services.organisations.add(DEMO_ACTOR, null, organisation);
     ids.set(organisation.slug, created.id);
@@ -83,11 +84,45 @@ export async function seedDemo(services: Services): Promise<DemoLogin[]> {
         { allowExistingAccount: index > 0 },
       );
       userId = added.userId;
+      userIds.set(login.email, userId);
       if (login.platformAdmin && index === 0) await services.users.setPlatformAdmin(ctx, userId, true);
     }
   }
   await seedDemoDirectory(services, ids);
+  await seedDemoCase(services, ids, userIds);
   return DEMO_LOGINS;
+}
+
+/**
+ * One open case for the demo link worker, made the way a real one is: the demo GP refers, the team
+ * lead accepts and allocates. Aisha (a composite from the product brief) lives near the demo
+ * directory's services, so the case's Offers page has something to suggest.
+ */
+async function seedDemoCase(services: Services, ids: Map<string, string>, userIds: Map<string, string>): Promise<void> {
+  const as = (email: string, organisation: string, role: Role): RequestContext => {
+    const userId = userIds.get(email)!;
+    return { requestId: null, organisationId: ids.get(organisation)!, role, actor: { userId, label: userId, platformAdmin: false } };
+  };
+  const { receipt } = await services.referrals.refer(as('referrer@linkwork.example', 'parkview-surgery', 'referrer'), {
+    toOrganisation: 'riverside-pcn',
+    person: {
+      givenName: 'Aisha',
+      familyName: 'Rahman',
+      dateOfBirth: '1997-06-02',
+      postcode: 'BS5 6XX',
+      email: 'aisha.rahman@example.com',
+      safeToLeaveMessage: false,
+      preferredContact: 'email',
+    },
+    reason: 'Left an abusive partner; in temporary accommodation with two children. Anxious and isolated, behind on rent.',
+    needs: ['social-isolation', 'mental-wellbeing'],
+    multipleDisadvantage: ['domestic-abuse'],
+    consent: { given: true },
+    urgency: 'routine',
+  });
+  const teamLead = as('teamlead@linkwork.example', 'riverside-pcn', 'team-lead');
+  await services.referrals.act(teamLead, receipt.id, 'accept');
+  await services.referrals.act(teamLead, receipt.id, 'allocate', { linkWorker: 'linkworker@linkwork.example' });
 }
 
 /** The directory goes in through the real importer; the providers' links are Linkwork's own, not ORUK's. */

@@ -50,7 +50,7 @@ const SearchQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const ServiceResult = Type.Object(
+export const ServiceResult = Type.Object(
   {
     id: Type.String({ format: 'uuid' }),
     name: Str,

@@ -48,7 +48,7 @@ export function homeFor(role: Role, platformAdmin: boolean): { heading: string; 
       break;
     case 'provider':
       ready.push({ heading: 'Your services', description: 'Keep your directory entries up to date, or confirm they are still correct.', href: '/provider/services' });
-      coming.push({ heading: 'Introductions', description: 'accept people introduced to you and record attendance.' });
+      ready.push({ heading: 'Introductions', description: 'People a link worker has introduced to you: accept them and record attendance.', href: '/introductions' });
       break;
     case 'commissioner':
       coming.push({ heading: 'Dashboards', description: 'referrals, flow, outcomes, equity and gaps, with no person-level data.' });

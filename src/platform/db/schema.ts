@@ -232,7 +232,72 @@ export interface OutboxMessageTable {
   sentAt: Date | null;
 }
 
+export type OfferStateColumn = 'suggested' | 'interested' | 'declined' | 'introduced' | 'attending' | 'stopped' | 'completed';
+
+export interface OfferTable {
+  organisationId: string;
+  id: string;
+  caseId: string;
+  directoryServiceId: string;
+  serviceName: string;
+  state: OfferStateColumn;
+  accompanied: boolean;
+  reason: string | null;
+  stateChangedAt: Timestamp;
+  suggestedBy: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface OfferEventTable {
+  organisationId: string;
+  id: ColumnType<string, never, never>;
+  offerId: string;
+  kind: 'suggested' | 'transition' | 'accompanied-session';
+  fromState: OfferStateColumn | null;
+  toState: OfferStateColumn;
+  accompanied: boolean;
+  reason: string | null;
+  sessionOn: ColumnType<string | null, string | null | undefined, never>;
+  actorUserId: string | null;
+  actorLabel: string;
+  occurredAt: CreatedAt;
+}
+
+export interface IntroductionTable {
+  organisationId: string;
+  id: string;
+  serviceOrganisationId: string;
+  offerId: string;
+  directoryServiceId: string;
+  serviceName: string;
+  firstName: string;
+  contactRoute: string;
+  shared: string | null;
+  accompanied: boolean;
+  introducedByName: string;
+  introducedAt: CreatedAt;
+  response: Generated<'awaiting' | 'accepted' | 'declined'>;
+  responseNote: string | null;
+  respondedAt: Date | null;
+  respondedBy: string | null;
+  endedAt: Date | null;
+}
+
+export interface IntroductionAttendanceTable {
+  organisationId: string;
+  id: ColumnType<string, never, never>;
+  introductionId: string;
+  serviceOrganisationId: string;
+  sessionOn: ColumnType<string, string, never>;
+  recordedBy: string | null;
+  recordedAt: CreatedAt;
+}
+
 export interface DB extends DirectoryDB {
+  offer: OfferTable;
+  offerEvent: OfferEventTable;
+  introduction: IntroductionTable;
+  introductionAttendance: IntroductionAttendanceTable;
   programme: ProgrammeTable;
   needCode: NeedCodeTable;
   person: PersonTable;

@@ -234,7 +234,8 @@ export function createDirectorySearchService(db: Database, options: { now?: () =
   }
 
   return {
-    async search(ctx: RequestContext, input: SearchInput): Promise<SearchResults> {
+    /** `exclude`: service ids to leave out of results and total (the offers feature's "never re-suggest"). */
+    async search(ctx: RequestContext, input: SearchInput, options: { exclude?: readonly string[] } = {}): Promise<SearchResults> {
       authorize(ctx, directoryPolicy, 'search');
       const query = parseSearch(input);
       const clock = londonClock(now());
@@ -244,7 +245,7 @@ export function createDirectorySearchService(db: Database, options: { now?: () =
         if (query.text && searchTable === undefined) {
           searchTable = (await sql<{ present: boolean }>`SELECT to_regclass('public.directory_published_text') IS NOT NULL AS present`.execute(tx)).rows[0]?.present ?? false;
         }
-        const plan = { query, organisationId: ctx.organisationId, origin, clock, words, searchTable: searchTable ?? false };
+        const plan = { query, organisationId: ctx.organisationId, origin, clock, words, searchTable: searchTable ?? false, exclude: options.exclude };
         const { rows } = await searchSql(plan).execute(tx);
         let total = rows[0]?.total ?? 0;
         if (rows.length === 0) {

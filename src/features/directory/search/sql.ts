@@ -49,6 +49,8 @@ export interface SearchPlan {
   words: string[];
   /** Whether directory_published_text (migrations/0006_directory_search.sql) exists: text conditions then use its indexes. */
   searchTable?: boolean;
+  /** Services left out of the results (and the total): offers leave out what a person said no to. */
+  exclude?: readonly string[];
 }
 
 export interface SearchRow {
@@ -172,6 +174,7 @@ function filters(plan: SearchPlan): RawBuilder<unknown>[] {
     sql`s.status IN ('active', 'temporarily closed')`,
   ];
   if (q.need) out.push(needFilter(q.need));
+  if (plan.exclude?.length) out.push(sql`s.id <> ALL(${[...plan.exclude]}::uuid[])`);
   for (const code of q.attributes) out.push(attributeFilter(code));
   if (q.language) out.push(languageFilter(q.language));
   if (q.day) out.push(dayFilter(DAYS.indexOf(q.day), plan.clock.date));
