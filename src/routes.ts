@@ -8,6 +8,7 @@ import { homeRoutes } from './features/home/routes.js';
 import { needRoutes } from './features/needs/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
 import { organisationRoutes } from './features/organisations/routes.js';
+import { outcomeApiRoutes } from './features/outcomes/api.js';
 import { referrerRoutes } from './features/referrals/web-referrer.js';
 import { referralServiceRoutes } from './features/referrals/web-service.js';
 import { referralApiRoutes } from './features/referrals/api.js';
@@ -32,4 +33,5 @@ export async function registerRoutes(app: App, services: Services): Promise<void
   await directoryUpkeepRoutes(app, services);
   await directoryWebRoutes(app, services);
   await directoryApiRoutes(app, services);
+  await outcomeApiRoutes(app, services);
 }
