@@ -9,6 +9,7 @@ import { needRoutes } from './features/needs/routes.js';
 import { notificationRoutes } from './features/notifications/routes.js';
 import { organisationRoutes } from './features/organisations/routes.js';
 import { outcomeApiRoutes } from './features/outcomes/api.js';
+import { outcomeWebRoutes } from './features/outcomes/web.js';
 import { referrerRoutes } from './features/referrals/web-referrer.js';
 import { referralServiceRoutes } from './features/referrals/web-service.js';
 import { referralApiRoutes } from './features/referrals/api.js';
@@ -34,4 +35,5 @@ export async function registerRoutes(app: App, services: Services): Promise<void
   await directoryWebRoutes(app, services);
   await directoryApiRoutes(app, services);
   await outcomeApiRoutes(app, services);
+  await outcomeWebRoutes(app, services);
 }

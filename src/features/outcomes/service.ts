@@ -416,14 +416,29 @@ export function createOutcomeService(db: Database, options: { pseudonymSecret: s
       });
     },
 
-    /** Scores with the case's programme settings (a UCLA-3 cut-off) without storing: the form's "check" step. */
-    async check(ctx: RequestContext, caseId: string, input: RecordInput): Promise<ScoreResult | null> {
+    /**
+     * Scores answers with the case's programme settings (a UCLA-3 cut-off) without storing: the
+     * form's "check the score" step. Only the answers are checked; saving checks the rest.
+     */
+    async check(ctx: RequestContext, caseId: string, code: string, answers: unknown): Promise<ScoreResult> {
       authorize(ctx, outcomePolicy, 'record');
       return db.inScope(scope(ctx), async (tx) => {
         const found = await caseRow(tx, ctx, caseId);
         const settings = await programmeSettings(tx, ctx, found.programmeId);
+        const definition = await findDefinition(tx, ctx, code);
+        if (!definition) throw ValidationFailed.field('measure', `There is no measure called "${code}"`);
+        return score(definition, answers, scoreOptions(definition, settings.uclaLonelyFrom));
+      });
+    },
+
+    /** Every problem with a record, without saving it (the form reports the date's problems with the rest). */
+    async validateRecord(ctx: RequestContext, caseId: string, input: RecordInput): Promise<void> {
+      authorize(ctx, outcomePolicy, 'record');
+      await db.inScope(scope(ctx), async (tx) => {
+        const found = await caseRow(tx, ctx, caseId);
+        const settings = await programmeSettings(tx, ctx, found.programmeId);
         const definition = await findDefinition(tx, ctx, typeof input.measure === 'string' ? input.measure.trim().toLowerCase() : '');
-        return checkRecord(input, definition, settings.uclaLonelyFrom).result;
+        checkRecord(input, definition, settings.uclaLonelyFrom);
       });
     },
 
