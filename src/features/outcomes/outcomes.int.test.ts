@@ -1,10 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { asOwner } from '../../../test/support/backend.js';
 import { testDatabase } from '../../../test/support/db.js';
 import { buildOrganisation, buildUser, testServices, type TestUser } from '../../../test/support/factories.js';
 import { testApp } from '../../../test/support/http.js';
 import { buildReferralWorld, referralFor } from '../../../test/support/referrals.js';
 import { Forbidden, NotFound, ValidationFailed } from '../../../src/platform/errors.js';
+
+// Starting the database and app (migrations on a fresh PGlite) belongs to set-up, not to the first test's time.
+beforeAll(async () => {
+  await testApp();
+});
 
 /** A service with an accepted referral (so an open case), for the person Sam Taylor. */
 async function caseWorld(options: { multipleDisadvantage?: boolean; nhsNumber?: string } = {}) {

@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../test/support/db.js';
 import { buildOrganisation, buildUser, testServices, type TestUser } from '../../../test/support/factories.js';
 import { Browser, testApp } from '../../../test/support/http.js';
 import { buildReferralWorld, referralFor } from '../../../test/support/referrals.js';
+
+// Starting the database and app (migrations on a fresh PGlite) belongs to set-up, not to the first test's time.
+beforeAll(async () => {
+  await testApp();
+});
 
 async function caseWorld() {
   const s = await testServices();
