@@ -15,6 +15,18 @@ CREATE TABLE outcome_measure (
   PRIMARY KEY (organisation_id, code)
 );
 
+-- Wording for a built-in measure whose wording is licensed (the Warwick-Edinburgh scales). Linkwork
+-- ships none; an organisation that has registered for the licence enters it, and its forms show it.
+CREATE TABLE outcome_measure_wording (
+  organisation_id uuid NOT NULL REFERENCES organisation (id),
+  measure_code text NOT NULL CHECK (measure_code IN ('swemwbs', 'wemwbs')),
+  items jsonb NOT NULL,
+  answer_labels jsonb NOT NULL,
+  set_by_user_id uuid REFERENCES app_user (id),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (organisation_id, measure_code)
+);
+
 -- Which measures a programme uses, for whom and when. A programme with no rows uses the defaults
 -- (ONS4 for everyone; NDT and ONS4 for the multiple-disadvantage cohort).
 CREATE TABLE programme_outcome_measure (
@@ -79,7 +91,7 @@ CREATE TABLE gp_attendance (
 DO $$
 DECLARE t text;
 BEGIN
-  FOREACH t IN ARRAY ARRAY['outcome_measure', 'programme_outcome_measure', 'programme_outcome_option', 'measure_record', 'gp_attendance'] LOOP
+  FOREACH t IN ARRAY ARRAY['outcome_measure', 'outcome_measure_wording', 'programme_outcome_measure', 'programme_outcome_option', 'measure_record', 'gp_attendance'] LOOP
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
     EXECUTE format('CREATE POLICY %I ON %I USING (organisation_id = app_current_organisation()) WITH CHECK (organisation_id = app_current_organisation())', t || '_tenant', t);
@@ -89,4 +101,4 @@ $$;
 
 GRANT SELECT, INSERT ON outcome_measure, measure_record TO linkwork_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON programme_outcome_measure TO linkwork_app;
-GRANT SELECT, INSERT, UPDATE ON programme_outcome_option, gp_attendance TO linkwork_app;
+GRANT SELECT, INSERT, UPDATE ON outcome_measure_wording, programme_outcome_option, gp_attendance TO linkwork_app;

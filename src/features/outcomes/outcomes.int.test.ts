@@ -147,6 +147,27 @@ describe('recording measures on a case', () => {
     ).rejects.toThrow();
   });
 
+  it('shows licensed wording only where an organisation that registered entered it', async () => {
+    const s = await testServices();
+    const world = await caseWorld();
+    const statements = Array.from({ length: 7 }, (_, i) => `Registered statement ${i + 1}`);
+    const refused = await s.outcomes.setWording(world.admin.ctx, 'swemwbs', { items: statements.slice(0, 6), answerLabels: ['a', 'b'], licensed: false }).catch((e: unknown) => e);
+    expect((refused as ValidationFailed).errors.map((e) => e.field)).toEqual(['items', 'answerLabels', 'licensed']);
+    await expect(s.outcomes.setWording(world.admin.ctx, 'ons4', { items: [], answerLabels: [], licensed: true })).rejects.toThrow(NotFound);
+    await expect(s.outcomes.setWording(world.linkWorker.ctx, 'swemwbs', { items: statements, answerLabels: [], licensed: true })).rejects.toThrow(Forbidden);
+
+    const worded = await s.outcomes.setWording(world.admin.ctx, 'swemwbs', { items: statements, answerLabels: ['One', 'Two', 'Three', 'Four', 'Five'], licensed: true });
+    expect(worded.itemWordingShown).toBe(true);
+    expect(worded.items.map((i) => i.label)).toEqual(statements);
+    expect(worded.scale.labels[4]).toEqual({ value: 5, label: 'Five' });
+    // Scoring is unchanged by wording.
+    expect((await s.outcomes.preview(world.linkWorker.ctx, 'swemwbs', [3, 3, 3, 3, 3, 3, 2])).total).toBe(18.59);
+    const elsewhere = await buildUser(await buildOrganisation(), 'link-worker');
+    const theirs = (await s.outcomes.listDefinitions(elsewhere.ctx)).find((d) => d.code === 'swemwbs')!;
+    expect(theirs.itemWordingShown).toBe(false);
+    expect(theirs.items[0]!.label).toBe('Statement 1');
+  });
+
   it('refuses a stored declined record that has a score (database check)', async () => {
     const db = await testDatabase();
     const world = await caseWorld();

@@ -137,9 +137,18 @@ describe('adding a measure as an administrator', () => {
     });
     expect(added.statusCode).toBe(303);
     expect((await browser.get('/admin/measures?done=added')).body).toContain('Added by your organisation');
+    const noLicence = await browser.post('/admin/measures/wemwbs/wording', { items: 'Only one', answerLabels: '' });
+    expect(noLicence.statusCode).toBe(400);
+    expect(noLicence.body).toContain('href="#wemwbs-items"');
+    expect(noLicence.body).toContain('href="#wemwbs-licensed"');
+    const worded = await browser.post('/admin/measures/swemwbs/wording', { items: [1, 2, 3, 4, 5, 6, 7].map((i) => `Our statement ${i}`).join('\n'), answerLabels: '', licensed: 'yes' });
+    expect(worded.statusCode).toBe(303);
     const lw = await signedIn(world.linkWorker);
     const form = await lw.get(`/cases/${world.caseId}/outcomes/record?measure=outcomes-star`);
     expect(form.body).toContain('1 – Stuck');
+    const swemwbs = await lw.get(`/cases/${world.caseId}/outcomes/record?measure=swemwbs`);
+    expect(swemwbs.body).toContain('Our statement 7');
+    expect(swemwbs.body).toContain('Your organisation entered this wording under its registration.');
     expect((await lw.get('/admin/measures')).statusCode).toBe(403);
   });
 });

@@ -6,7 +6,7 @@ import type { RequestContext } from '../../platform/context.js';
 import type { Database, Tx } from '../../platform/db/database.js';
 import { TIMEPOINTS, type TimepointName } from '../../platform/db/schema.js';
 import { FieldErrors, NotFound, ValidationFailed } from '../../platform/errors.js';
-import { BUILT_IN_MEASURES, builtInMeasure, uclaBands } from './measures/builtin.js';
+import { BUILT_IN_MEASURES, builtInMeasure, uclaBands, WARWICK_REGISTERED_NOTE } from './measures/builtin.js';
 import { checkCustomMeasure, type CustomMeasureInput } from './measures/custom.js';
 import type { MeasureDefinition } from './measures/definition.js';
 import { score, type Answer, type ItemScore, type ReportedScore, type ScoreResult } from './measures/score.js';
@@ -136,12 +136,27 @@ export function createOutcomeService(db: Database, options: { pseudonymSecret: s
     return rows.map((row) => (typeof row.definition === 'string' ? JSON.parse(row.definition) : row.definition) as MeasureDefinition);
   }
 
+  /** Built-in measures, with the wording the organisation entered for a licensed one, then its own measures. */
   async function allDefinitions(tx: Tx, ctx: RequestContext): Promise<MeasureDefinition[]> {
-    return [...BUILT_IN_MEASURES, ...(await customDefinitions(tx, ctx))];
+    const wording = await tx.selectFrom('outcomeMeasureWording').select(['measureCode', 'items', 'answerLabels']).where('organisationId', '=', ctx.organisationId).execute();
+    const builtIn = BUILT_IN_MEASURES.map((definition) => {
+      const entered = wording.find((w) => w.measureCode === definition.code);
+      if (!entered) return definition;
+      const items = parseJson<string[]>(entered.items);
+      const labels = parseJson<string[]>(entered.answerLabels);
+      return {
+        ...definition,
+        itemWordingShown: true,
+        licenceNote: WARWICK_REGISTERED_NOTE,
+        items: definition.items.map((item, i) => ({ ...item, label: items[i] ?? item.label })),
+        scale: { ...definition.scale, labels: labels.map((label, i) => ({ value: definition.scale.min + i, label })) },
+      };
+    });
+    return [...builtIn, ...(await customDefinitions(tx, ctx))];
   }
 
   async function findDefinition(tx: Tx, ctx: RequestContext, code: string): Promise<MeasureDefinition | undefined> {
-    return builtInMeasure(code) ?? (await customDefinitions(tx, ctx)).find((m) => m.code === code);
+    return (await allDefinitions(tx, ctx)).find((m) => m.code === code);
   }
 
   async function programmeSettings(tx: Tx, ctx: RequestContext, programmeId: string): Promise<ProgrammeOutcomeSettings> {
@@ -342,6 +357,35 @@ export function createOutcomeService(db: Database, options: { pseudonymSecret: s
           .execute();
         await recordAudit(tx, ctx, { action: 'measure.defined', subjectType: 'outcome-measure', subjectId: null, detail: { code: definition.code, items: definition.items.length, scoring: definition.scoring.kind } });
         return definition;
+      });
+    },
+
+    /**
+     * Wording for a licensed built-in measure (SWEMWBS, WEMWBS), entered by an organisation that has
+     * registered for the licence, which it confirms. Answer names are optional: none, or one per answer.
+     */
+    async setWording(ctx: RequestContext, code: string, input: { items: string[]; answerLabels: string[]; licensed: boolean }): Promise<MeasureDefinition> {
+      authorize(ctx, outcomePolicy, 'define');
+      const definition = builtInMeasure(code);
+      if (!definition || definition.itemWordingShown) throw new NotFound(`${code} is not a measure whose wording is licensed`);
+      const errors = new FieldErrors();
+      const items = input.items.map((t) => t.trim()).filter(Boolean);
+      const labels = input.answerLabels.map((t) => t.trim()).filter(Boolean);
+      const answers = definition.scale.max - definition.scale.min + 1;
+      if (items.length !== definition.items.length) errors.add('items', `Enter the ${definition.items.length} statements, one per line, in order (you entered ${items.length})`);
+      if (items.some((t) => t.length > 500)) errors.add('items', 'Each statement must be 500 characters or fewer');
+      if (labels.length !== 0 && labels.length !== answers) errors.add('answerLabels', `Enter a name for each of the ${answers} answers, lowest first, or none`);
+      if (labels.some((t) => t.length > 100)) errors.add('answerLabels', 'Each answer name must be 100 characters or fewer');
+      if (!input.licensed) errors.add('licensed', 'Confirm that your organisation has registered to use this wording');
+      errors.throwIfAny();
+      return db.inScope(scope(ctx), async (tx) => {
+        await tx
+          .insertInto('outcomeMeasureWording')
+          .values({ organisationId: ctx.organisationId, measureCode: code, items: JSON.stringify(items), answerLabels: JSON.stringify(labels), setByUserId: ctx.actor.userId })
+          .onConflict((oc) => oc.columns(['organisationId', 'measureCode']).doUpdateSet({ items: JSON.stringify(items), answerLabels: JSON.stringify(labels), setByUserId: ctx.actor.userId, updatedAt: new Date() }))
+          .execute();
+        await recordAudit(tx, ctx, { action: 'measure.wording-set', subjectType: 'outcome-measure', subjectId: null, detail: { code } });
+        return (await findDefinition(tx, ctx, code))!;
       });
     },
 

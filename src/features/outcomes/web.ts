@@ -8,6 +8,7 @@ import { formValues, requireContext } from '../../platform/http/request.js';
 import type { Services } from '../../services.js';
 import { loadCaseHeader, type CaseHeader } from '../cases/header.js';
 import { chartSvg, shortDate } from './chart.js';
+import { BUILT_IN_MEASURES } from './measures/builtin.js';
 import { checkCustomMeasure, type CustomMeasureInput } from './measures/custom.js';
 import { DIRECTION_TEXT, type Direction, type MeasureDefinition } from './measures/definition.js';
 import type { ScoreResult } from './measures/score.js';
@@ -313,8 +314,9 @@ export async function outcomeWebRoutes(app: App, services: Services): Promise<vo
     const ctx = requireContext(request);
     authorize(ctx, outcomePolicy, 'define');
     const definitions = await services.outcomes.listDefinitions(ctx);
-    const flash = queryString(request.query, 'done') === 'added' ? 'Measure added. Link workers can now record it.' : undefined;
-    return reply.page(MEASURES_ADMIN, { title: 'Outcome measures', definitions: definitionRows(definitions), values: { kind: 'sum', direction: 'higher-is-better' }, flash });
+    const done = queryString(request.query, 'done');
+    const flash = done === 'added' ? 'Measure added. Link workers can now record it.' : done === 'wording' ? 'Wording saved. Forms for this measure now show it.' : undefined;
+    return reply.page(MEASURES_ADMIN, { ...adminPage(definitions), values: { kind: 'sum', direction: 'higher-is-better' }, flash });
   });
 
   app.post('/admin/measures', { schema: { hide: true } }, async (request, reply) => {
@@ -328,12 +330,50 @@ export async function outcomeWebRoutes(app: App, services: Services): Promise<vo
     } catch (error) {
       if (error instanceof ValidationFailed) {
         const definitions = await services.outcomes.listDefinitions(ctx);
-        return reply.code(400).page(MEASURES_ADMIN, { title: 'Outcome measures', definitions: definitionRows(definitions), values, errors: adminErrors(error.errors) });
+        return reply.code(400).page(MEASURES_ADMIN, { ...adminPage(definitions), values, errors: adminErrors(error.errors) });
       }
       throw error;
     }
     return reply.redirect('/admin/measures?done=added', 303);
   });
+
+  app.post('/admin/measures/:code/wording', { schema: { hide: true } }, async (request, reply) => {
+    const ctx = requireContext(request);
+    authorize(ctx, outcomePolicy, 'define');
+    const { code } = request.params as { code: string };
+    const values = formValues(request.body);
+    const lines = (text: string | undefined) => (text ?? '').split(/\r?\n/);
+    try {
+      await services.outcomes.setWording(ctx, code, { items: lines(values.items), answerLabels: lines(values.answerLabels), licensed: values.licensed === 'yes' });
+    } catch (error) {
+      if (error instanceof ValidationFailed) {
+        const definitions = await services.outcomes.listDefinitions(ctx);
+        const errors = error.errors.map((e) => ({ ...e, field: `${code}-${e.field}` }));
+        return reply.code(400).page(MEASURES_ADMIN, { ...adminPage(definitions, { code, values }), values: { kind: 'sum', direction: 'higher-is-better' }, errors });
+      }
+      throw error;
+    }
+    return reply.redirect('/admin/measures?done=wording', 303);
+  });
+}
+
+/** The measures table, and a wording form for each measure whose wording is licensed. */
+function adminPage(definitions: MeasureDefinition[], typed?: { code: string; values: Record<string, string> }) {
+  const licensed = BUILT_IN_MEASURES.filter((d) => !d.itemWordingShown).map((d) => {
+    const current = definitions.find((c) => c.code === d.code) ?? d;
+    const entered = current.itemWordingShown;
+    const own = typed?.code === d.code ? typed.values : undefined;
+    return {
+      code: d.code,
+      name: d.name,
+      count: d.items.length,
+      answers: d.scale.max - d.scale.min + 1,
+      entered,
+      items: own?.items ?? (entered ? current.items.map((i) => i.label).join('\n') : ''),
+      answerLabels: own?.answerLabels ?? current.scale.labels.map((l) => l.label).join('\n'),
+    };
+  });
+  return { title: 'Outcome measures', definitions: definitionRows(definitions), licensed };
 }
 
 function definitionRows(definitions: MeasureDefinition[]) {

@@ -244,6 +244,15 @@ export interface OutcomeMeasureTable {
   createdAt: CreatedAt;
 }
 
+export interface OutcomeMeasureWordingTable {
+  organisationId: string;
+  measureCode: string;
+  items: ColumnType<unknown, string, string>;
+  answerLabels: ColumnType<unknown, string, string>;
+  setByUserId: string | null;
+  updatedAt: Timestamp;
+}
+
 export interface ProgrammeOutcomeMeasureTable {
   organisationId: string;
   programmeId: string;
@@ -303,6 +312,7 @@ export interface DB extends DirectoryDB {
   signInFailure: SignInFailureTable;
   auditEvent: AuditEventTable;
   outcomeMeasure: OutcomeMeasureTable;
+  outcomeMeasureWording: OutcomeMeasureWordingTable;
   programmeOutcomeMeasure: ProgrammeOutcomeMeasureTable;
   programmeOutcomeOption: ProgrammeOutcomeOptionTable;
   measureRecord: MeasureRecordTable;

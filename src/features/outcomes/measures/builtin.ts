@@ -49,6 +49,11 @@ const WARWICK_NOTE =
   'The Warwick-Edinburgh scales are licensed by the University of Warwick: the wording is free for non-commercial NHS use after registration. ' +
   'Linkwork does not reproduce it; read each statement from your registered form and enter the number the person chose (1 to 5).';
 
+/** Shown instead once an organisation has entered the wording under its own registration. */
+export const WARWICK_REGISTERED_NOTE =
+  'The Warwick-Edinburgh scales are licensed by the University of Warwick: the wording is free for non-commercial NHS use after registration. ' +
+  'Your organisation entered this wording under its registration.';
+
 /** SWEMWBS raw score 7 … 35 → metric score, in order (the published conversion table). */
 export const SWEMWBS_METRIC = [
   7.0, 9.51, 11.25, 12.4, 13.33, 14.08, 14.75, 15.32, 15.84, 16.36, 16.88, 17.43, 17.98, 18.59, 19.25, 19.98, 20.73, 21.54, 22.35, 23.21, 24.11,
