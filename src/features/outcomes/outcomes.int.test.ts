@@ -329,4 +329,18 @@ describe('outcomes API', () => {
     const elsewhere = await buildUser(await buildOrganisation(), 'link-worker');
     expect((await call(await tokenFor(elsewhere), 'POST', '/api/v1/measures/outcomes-star/score', { answers: [3, 6, 9] })).status).toBe(400);
   });
+
+  it('describes every outcomes route, with its schemas, in the OpenAPI document', async () => {
+    const app = await testApp();
+    const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json() as { paths: Record<string, Record<string, { requestBody?: unknown; responses: Record<string, unknown> }>> };
+    for (const [path, method] of [
+      ['/api/v1/measures', 'get'], ['/api/v1/measures', 'post'], ['/api/v1/measures/{code}/score', 'post'], ['/api/v1/cases/{id}/measures', 'get'],
+      ['/api/v1/cases/{id}/measures', 'post'], ['/api/v1/cases/{id}/gp-attendance', 'put'], ['/api/v1/programmes/{id}/outcome-settings', 'get'], ['/api/v1/programmes/{id}/outcome-settings', 'put'],
+    ] as const) {
+      const operation = doc.paths[path]?.[method];
+      expect(operation, `${method} ${path}`).toBeDefined();
+      expect(Object.keys(operation!.responses)).toEqual(expect.arrayContaining(['400', '401', '403', '404']));
+    }
+    expect(doc.paths['/api/v1/measures/{code}/score']!.post!.requestBody).toBeDefined();
+  });
 });
