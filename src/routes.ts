@@ -10,6 +10,8 @@ import { notificationRoutes } from './features/notifications/routes.js';
 import { offerApiRoutes } from './features/offers/api.js';
 import { offerWebRoutes } from './features/offers/web.js';
 import { organisationRoutes } from './features/organisations/routes.js';
+import { outcomeApiRoutes } from './features/outcomes/api.js';
+import { outcomeWebRoutes } from './features/outcomes/web.js';
 import { referrerRoutes } from './features/referrals/web-referrer.js';
 import { referralServiceRoutes } from './features/referrals/web-service.js';
 import { referralApiRoutes } from './features/referrals/api.js';
@@ -36,4 +38,6 @@ export async function registerRoutes(app: App, services: Services): Promise<void
   await directoryApiRoutes(app, services);
   await offerApiRoutes(app, services);
   await offerWebRoutes(app, services);
+  await outcomeApiRoutes(app, services);
+  await outcomeWebRoutes(app, services);
 }

@@ -6,6 +6,7 @@ import { createNeedService } from './features/needs/service.js';
 import { createNotificationService } from './features/notifications/service.js';
 import { createOfferService } from './features/offers/service.js';
 import { createOrganisationService } from './features/organisations/service.js';
+import { createOutcomeService } from './features/outcomes/service.js';
 import { createReferralService } from './features/referrals/service.js';
 import { createTokenService } from './features/tokens/service.js';
 import { createUserService } from './features/users/service.js';
@@ -35,6 +36,7 @@ export function createServices(
     directoryUpkeep: createDirectoryUpkeepService(db),
     needs: createNeedService(db),
     notifications: createNotificationService(db, { sendingConfigured: Boolean(config.notify) }),
+    outcomes: createOutcomeService(db, { pseudonymSecret: config.sessionSecret }),
   };
 }
 

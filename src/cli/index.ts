@@ -5,6 +5,7 @@ import { registerDatabase } from './db.js';
 import { registerDirectory } from './directory.js';
 import { registerDirectoryUpkeep } from './directory-upkeep.js';
 import { registerOrgs } from './orgs.js';
+import { registerOutcomes } from './outcomes.js';
 import { registerServe } from './serve.js';
 import { reportProblem } from './support.js';
 import { registerTokens } from './tokens.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerDirectory(program);
   registerDirectoryUpkeep(program);
+  registerOutcomes(program);
   return program;
 }
 

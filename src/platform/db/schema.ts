@@ -293,6 +293,67 @@ export interface IntroductionAttendanceTable {
   recordedAt: CreatedAt;
 }
 
+export const TIMEPOINTS = ['baseline', 'review', 'closure'] as const;
+export type TimepointName = (typeof TIMEPOINTS)[number];
+
+export interface OutcomeMeasureTable {
+  organisationId: string;
+  code: string;
+  name: string;
+  definition: ColumnType<unknown, string, never>;
+  createdByUserId: string | null;
+  createdAt: CreatedAt;
+}
+
+export interface OutcomeMeasureWordingTable {
+  organisationId: string;
+  measureCode: string;
+  items: ColumnType<unknown, string, string>;
+  answerLabels: ColumnType<unknown, string, string>;
+  setByUserId: string | null;
+  updatedAt: Timestamp;
+}
+
+export interface ProgrammeOutcomeMeasureTable {
+  organisationId: string;
+  programmeId: string;
+  cohort: 'everyone' | 'multiple-disadvantage';
+  measureCode: string;
+  timepoints: TimepointName[];
+}
+
+export interface ProgrammeOutcomeOptionTable {
+  organisationId: string;
+  programmeId: string;
+  gpAttendance: Generated<boolean>;
+  uclaLonelyFrom: number | null;
+}
+
+export interface MeasureRecordTable {
+  organisationId: string;
+  id: Generated<string>;
+  caseId: string;
+  personId: string;
+  measureCode: string;
+  timepoint: TimepointName;
+  completedOn: ColumnType<string, string, never>;
+  declined: boolean;
+  answers: ColumnType<unknown, string | null, never>;
+  scores: ColumnType<unknown, string | null, never>;
+  recordedByUserId: string | null;
+  recordedAt: CreatedAt;
+}
+
+export interface GpAttendanceTable {
+  organisationId: string;
+  caseId: string;
+  period: 'before' | 'after';
+  appointments: number;
+  source: 'entered' | 'imported';
+  recordedByUserId: string | null;
+  recordedAt: Timestamp;
+}
+
 export interface DB extends DirectoryDB {
   offer: OfferTable;
   offerEvent: OfferEventTable;
@@ -315,6 +376,12 @@ export interface DB extends DirectoryDB {
   userInvite: UserInviteTable;
   signInFailure: SignInFailureTable;
   auditEvent: AuditEventTable;
+  outcomeMeasure: OutcomeMeasureTable;
+  outcomeMeasureWording: OutcomeMeasureWordingTable;
+  programmeOutcomeMeasure: ProgrammeOutcomeMeasureTable;
+  programmeOutcomeOption: ProgrammeOutcomeOptionTable;
+  measureRecord: MeasureRecordTable;
+  gpAttendance: GpAttendanceTable;
 }
 
 export type Organisation = Selectable<OrganisationTable>;

@@ -19,6 +19,7 @@ function navigationFor(request: FastifyRequest): NavItem[] {
   if (session.role === 'admin' || session.role === 'team-lead') items.push({ href: '/directory/curation', text: 'Directory curation' });
   if (session.role === 'provider') items.push({ href: '/provider/services', text: 'Your services' });
   if (session.role === 'admin') items.push({ href: '/admin/outbox', text: 'Outbox' });
+  if (session.role === 'admin') items.push({ href: '/admin/measures', text: 'Outcome measures' });
   if (session.platformAdmin) items.push({ href: '/admin/organisations', text: 'Organisations' });
   if (session.platformAdmin) items.push({ href: '/admin/needs', text: 'Needs' });
   items.push({ href: '/account/tokens', text: 'API tokens' });
