@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { recordAudit } from '../../../platform/audit/audit.js';
 import type { RequestContext } from '../../../platform/context.js';
 import type { Database } from '../../../platform/db/database.js';
@@ -363,6 +364,8 @@ export async function importOruk(db: Database, ctx: RequestContext, options: Imp
       .where('organisationId', '=', ctx.organisationId)
       .where('id', '=', summary.importId)
       .execute();
+    // Fresh planner statistics once the directory has changed (PGlite has no autovacuum to do it).
+    if (summary.created + summary.updated > 0) await sql`SELECT directory_analyze()`.execute(tx);
     await recordAudit(tx, ctx, {
       action: 'directory.imported',
       subjectType: 'directory_import',
