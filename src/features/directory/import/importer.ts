@@ -70,6 +70,12 @@ export const MAX_REJECTIONS_LISTED = 1000;
 /** Records read before they are written: one query finds which of them already exist. */
 const BATCH = 50;
 
+/** Services written in a run before the directory's statistics are first refreshed (then at twice as many, and so on). */
+const FIRST_ANALYZE = 100;
+
+/** A batch read and checked: the records to write, and the rejected with their place in the batch. */
+type ReadBatch = { file: string; ready: Ready[]; rejected: { at: number; rejection: Rejection }[] };
+
 /** A record read and checked, with its place in the batch. */
 type Ready = { at: number; item: Extract<Pending, { kind: 'record' }>; service: OrukService; hash: string; notes: ReadNotes };
 
@@ -231,22 +237,17 @@ export async function importOruk(db: Database, ctx: RequestContext, options: Imp
   };
 
   const cache = newWriteCache();
+  let analyzeAt = FIRST_ANALYZE;
   // Source id → where it was first seen: a feed listing one service twice gets the second rejected.
   const seenIds = new Map<string, string>();
 
-  /**
-   * Reads, checks and writes a batch of records in one transaction (unchanged ones cost a share of
-   * one query); when the database refuses the batch, each service is written in a transaction of its
-   * own, so the bad one is rejected alone and nothing of it is left half-written.
-   */
-  const processBatch = async (file: string, batch: Pending[]) => {
+  /** Reads and checks a batch of records, in file order: JavaScript only, no database. */
+  const readBatch = (file: string, batch: Pending[]): ReadBatch => {
     const ready: Ready[] = [];
-    // Rejections are listed in file order, though those the database makes come after the reading.
-    const rejected: { at: number; rejection: Rejection }[] = [];
-    const rejectAt = (at: number, rejection: Rejection) => rejected.push({ at, rejection });
+    const rejected: ReadBatch['rejected'] = [];
     for (const [at, item] of batch.entries()) {
       if (item.kind === 'problem') {
-        rejectAt(at, { file, position: item.position, sourceId: null, reason: item.reason });
+        rejected.push({ at, rejection: { file, position: item.position, sourceId: null, reason: item.reason } });
         continue;
       }
       const notes = newNotes();
@@ -259,9 +260,20 @@ export async function importOruk(db: Database, ctx: RequestContext, options: Imp
         ready.push({ at, item, service, hash: recordHash(service), notes });
       } catch (error) {
         if (!(error instanceof RecordRejected)) throw error;
-        rejectAt(at, { file, position: item.position, sourceId: item.sourceId, reason: error.message });
+        rejected.push({ at, rejection: { file, position: item.position, sourceId: item.sourceId, reason: error.message } });
       }
     }
+    return { file, ready, rejected };
+  };
+
+  /**
+   * Writes a batch of read records in one transaction (unchanged ones cost a share of one query);
+   * when the database refuses the batch, each service is written in a transaction of its own, so the
+   * bad one is rejected alone and nothing of it is left half-written.
+   */
+  const writeBatch = async ({ file, ready, rejected }: ReadBatch) => {
+    // Rejections are listed in file order, though those the database makes come after the reading.
+    const rejectAt = (at: number, rejection: Rejection) => rejected.push({ at, rejection });
     // One transaction for the batch: find what exists, skip the unchanged, write the rest together.
     let existing: (ExistingService | null)[] = [];
     let toWrite: (ServiceToWrite & { read: Ready })[] = [];
@@ -306,7 +318,30 @@ export async function importOruk(db: Database, ctx: RequestContext, options: Imp
       count(summary.adjusted, notes.adjusted);
     }
     for (const { rejection } of rejected.sort((a, b) => a.at - b.at)) reject(rejection);
+    // The database plans its foreign-key checks once per connection, on the tables as they are then:
+    // planned while the directory was nearly empty, each check reads its whole table, and a large
+    // import slows down quadratically. Fresh statistics each time this run's writes double make it
+    // plan them again, for tables of the size they have become.
+    if (summary.created + summary.updated >= analyzeAt) {
+      await db.inScope(scope, (tx) => sql`SELECT directory_analyze()`.execute(tx));
+      analyzeAt *= 2;
+    }
     progress();
+  };
+
+  // While one batch is being written (the database at work), the next is read and checked.
+  let writing: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | null = null;
+  const settle = async () => {
+    await writing;
+    if (failure) throw failure.error;
+  };
+  const processBatch = async (file: string, batch: Pending[]) => {
+    const read = readBatch(file, batch);
+    await settle();
+    writing = writeBatch(read).catch((error: unknown) => {
+      failure = { error };
+    });
   };
 
   files: for (const file of files) {
@@ -348,6 +383,7 @@ export async function importOruk(db: Database, ctx: RequestContext, options: Imp
     }
   }
 
+  await settle();
   summary.seconds = (performance.now() - started) / 1000;
   const formats = [...new Set(summary.files.map((f) => f.format).filter(Boolean))].join('+') || 'oruk';
   await db.inScope(scope, async (tx) => {
