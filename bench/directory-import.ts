@@ -1,11 +1,11 @@
-// ORUK import throughput: `linkwork import oruk`'s importer (streamed JSON, one transaction per
-// service, re-import detection by hash, organizations and locations upserted, audit) reading an ORUK
-// 3.0 file of BENCH_IMPORT_SERVICES generated services (default 10,000: the importer takes about 18
-// minutes for 100,000 on this 2-core machine; its rate did not change between 2,000 and 10,000, so the
-// bench prints the extrapolation), against a floor measured in
-// the same run: bulk INSERTs of the same services' rows (generate/load.ts: one unnest() INSERT per
-// table per 1,000 services, in scoped transactions). The file is the generated directory written by
-// the real exporter (`linkwork export oruk`), so it holds what Linkwork itself produces.
+// ORUK import throughput: `linkwork import oruk`'s importer (streamed JSON, a transaction per batch
+// of 50 services with one unnest INSERT per table, re-import detection by hash, organizations and
+// locations upserted once per run, audit) reading an ORUK 3.0 file of BENCH_IMPORT_SERVICES
+// generated services (default 10,000; BENCH_IMPORT_SERVICES=100000 for the full size), against a
+// floor measured in the same run: bulk INSERTs of the same services' rows (generate/load.ts: one
+// unnest() INSERT per table per 1,000 services, in scoped transactions). The file is the generated
+// directory written by the real exporter (`linkwork export oruk`), so it holds what Linkwork itself
+// produces.
 //
 //   npx tsx bench/directory-import.ts                                  PGlite, 10,000 services
 //   BENCH_IMPORT_SERVICES=100000 npx tsx bench/directory-import.ts     the full size (slow)

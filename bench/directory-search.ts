@@ -79,13 +79,12 @@ function capturing(db: Database, capture: CaptureStatements): Database {
 
 /** ANALYZE needs the tables' owner: PGlite's session is a superuser; PostgreSQL needs the owner's connection. */
 async function analyze(db: Database, migrationUrl: string | null): Promise<void> {
-  const tables = 'directory_service, directory_location, directory_service_at_location, directory_attribute, directory_schedule, directory_cost_option, directory_organization, directory_taxonomy_term, postcode_centroid';
+  const tables =
+    'directory_service, directory_published_text, directory_location, directory_service_at_location, directory_attribute, directory_schedule, directory_cost_option, directory_organization, directory_taxonomy_term, postcode_centroid';
   if (db.kind === 'pglite') {
     await db.kysely.transaction().execute(async (tx) => {
       await sql`RESET ROLE`.execute(tx);
       await sql.raw(`ANALYZE ${tables}`).execute(tx);
-      const published = await sql<{ present: boolean }>`SELECT to_regclass('public.directory_published_text') IS NOT NULL AS present`.execute(tx);
-      if (published.rows[0]?.present) await sql`ANALYZE directory_published_text`.execute(tx);
       await sql`SET ROLE linkwork_app`.execute(tx);
     });
     return;
@@ -95,8 +94,6 @@ async function analyze(db: Database, migrationUrl: string | null): Promise<void>
   await client.connect();
   try {
     await client.query(`ANALYZE ${tables}`);
-    const published = await client.query<{ present: boolean }>(`SELECT to_regclass('public.directory_published_text') IS NOT NULL AS present`);
-    if (published.rows[0]?.present) await client.query('ANALYZE directory_published_text');
   } finally {
     await client.end();
   }

@@ -53,11 +53,18 @@ function canonical<T>(value: T): T {
   if (Array.isArray(value)) {
     let items = value.map(canonical);
     if (items.every((item) => typeof item === 'object' && item !== null && typeof (item as { id?: unknown }).id === 'string')) {
-      const seen = new Set<string>();
+      // Only items sharing an id can be exact repeats: compare those (as JSON), not every item.
+      const kept = new Map<string, unknown[]>();
       items = items.filter((item) => {
+        const id = (item as { id: string }).id;
+        const same = kept.get(id);
+        if (!same) {
+          kept.set(id, [item]);
+          return true;
+        }
         const text = JSON.stringify(item);
-        if (seen.has(text)) return false;
-        seen.add(text);
+        if (same.some((other) => JSON.stringify(other) === text)) return false;
+        same.push(item);
         return true;
       });
       items.sort((a, b) => ((a as { id: string }).id < (b as { id: string }).id ? -1 : (a as { id: string }).id > (b as { id: string }).id ? 1 : 0));
@@ -66,7 +73,7 @@ function canonical<T>(value: T): T {
   }
   if (typeof value === 'object' && value !== null) {
     const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) out[key] = canonical(inner);
+    for (const key in value) out[key] = canonical(value[key]);
     return out as T;
   }
   return value;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { recordAudit } from '../../../platform/audit/audit.js';
 import type { RequestContext } from '../../../platform/context.js';
 import type { Database } from '../../../platform/db/database.js';
@@ -9,7 +10,7 @@ import { RecordRejected, type OrukService } from './model.js';
 import { readOruk1Service } from './read-oruk1.js';
 import { readOruk3Service, sourceIdOf } from './read-oruk3.js';
 import { readServices, sniffLayout, SourceFileProblem, type EnvelopeFormat } from './source.js';
-import { findExistingMany, newWriteCache, rememberWrite, writeService } from './write.js';
+import { findExistingMany, newWriteCache, rememberWrite, writeServices, type BatchWriteResult, type ExistingService, type ServiceToWrite } from './write.js';
 
 export type OrukFormat = 'oruk3' | 'oruk1';
 
@@ -68,6 +69,15 @@ export const MAX_REJECTIONS_LISTED = 1000;
 
 /** Records read before they are written: one query finds which of them already exist. */
 const BATCH = 50;
+
+/** Services written in a run before the directory's statistics are first refreshed (then at twice as many, and so on). */
+const FIRST_ANALYZE = 100;
+
+/** A batch read and checked: the records to write, and the rejected with their place in the batch. */
+type ReadBatch = { file: string; ready: Ready[]; rejected: { at: number; rejection: Rejection }[] };
+
+/** A record read and checked, with its place in the batch. */
+type Ready = { at: number; item: Extract<Pending, { kind: 'record' }>; service: OrukService; hash: string; notes: ReadNotes };
 
 type Pending =
   | { kind: 'record'; value: JsonObject; position: string; format: OrukFormat; sourceId: string | null }
@@ -137,27 +147,43 @@ export function recordHash(value: unknown): string {
   return createHash('sha256').update(canonicalJson(value)).digest('hex');
 }
 
+// The same text as sorting Object.entries and JSON.stringify-ing each key, without the arrays.
+const quotedKeys = new Map<string, string>();
+
 function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value)
-      .filter(([, inner]) => inner !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, inner]) => `${JSON.stringify(key)}:${canonicalJson(inner)}`).join(',')}}`;
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + canonicalJson(value[i]);
+    return out + ']';
   }
-  return JSON.stringify(value ?? null);
+  const object = value as Record<string, unknown>;
+  let out = '{';
+  for (const key of Object.keys(object).sort()) {
+    const inner = object[key];
+    if (inner === undefined) continue;
+    let quoted = quotedKeys.get(key);
+    if (quoted === undefined) quotedKeys.set(key, (quoted = JSON.stringify(key)));
+    out += (out.length > 1 ? ',' : '') + quoted + ':' + canonicalJson(inner);
+  }
+  return out + '}';
 }
 
-/** The database refused a record (a constraint, a value of the wrong type): reject it, go on. */
-function isDataError(error: unknown): boolean {
+/**
+ * A record is at fault: the writer rejected it, or the database refused it (a constraint, a value of
+ * the wrong type). Reject it and go on; anything else stops the run.
+ */
+function isRecordError(error: unknown): boolean {
+  if (error instanceof RecordRejected) return true;
   const code = (error as { code?: unknown }).code;
   return typeof code === 'string' && /^(22|23)/.test(code);
 }
 
 /**
  * Imports ORUK 3.0 and ORUK v1 services into the directory curated by `ctx.organisationId`.
- * Files are streamed one service at a time; each service is written in its own transaction with its
- * organization and every child, so a bad record is reported and skipped and never half-written.
+ * Files are streamed; each batch of BATCH services is written in one transaction with their
+ * organizations and every child (see processBatch), and a bad record is reported and skipped, never
+ * half-written.
  * Re-importing the same file changes nothing (each service's normalised record is hashed). The run is
  * recorded in directory_import and audited as `directory.imported` with its counts.
  */
@@ -211,15 +237,17 @@ export async function importOruk(db: Database, ctx: RequestContext, options: Imp
   };
 
   const cache = newWriteCache();
+  let analyzeAt = FIRST_ANALYZE;
   // Source id → where it was first seen: a feed listing one service twice gets the second rejected.
   const seenIds = new Map<string, string>();
 
-  /** Reads, checks and writes a batch of records; unchanged ones cost one shared query, not a transaction each. */
-  const processBatch = async (file: string, batch: Pending[]) => {
-    const ready: { item: Extract<Pending, { kind: 'record' }>; service: OrukService; hash: string; notes: ReadNotes }[] = [];
-    for (const item of batch) {
+  /** Reads and checks a batch of records, in file order: JavaScript only, no database. */
+  const readBatch = (file: string, batch: Pending[]): ReadBatch => {
+    const ready: Ready[] = [];
+    const rejected: ReadBatch['rejected'] = [];
+    for (const [at, item] of batch.entries()) {
       if (item.kind === 'problem') {
-        reject({ file, position: item.position, sourceId: null, reason: item.reason });
+        rejected.push({ at, rejection: { file, position: item.position, sourceId: null, reason: item.reason } });
         continue;
       }
       const notes = newNotes();
@@ -229,31 +257,91 @@ export async function importOruk(db: Database, ctx: RequestContext, options: Imp
         const first = seenIds.get(service.source_id);
         if (first !== undefined) throw new RecordRejected(`the id ${service.source_id} was already imported from ${first}`);
         seenIds.set(service.source_id, `${path.basename(file)} ${item.position}`);
-        ready.push({ item, service, hash: recordHash(service), notes });
+        ready.push({ at, item, service, hash: recordHash(service), notes });
       } catch (error) {
         if (!(error instanceof RecordRejected)) throw error;
-        reject({ file, position: item.position, sourceId: item.sourceId, reason: error.message });
+        rejected.push({ at, rejection: { file, position: item.position, sourceId: item.sourceId, reason: error.message } });
       }
     }
-    const existing = await db.inScope(scope, (tx) => findExistingMany(tx, ctx.organisationId, ready.map((r) => r.service)));
-    for (const [index, { item, service, hash, notes }] of ready.entries()) {
-      const known = existing[index] ?? null;
-      try {
-        if (known && known.sourceHash === hash) summary.unchanged++;
-        else {
-          const written = await db.inScope(scope, (tx) => writeService(tx, target, service, hash, notes, cache, known));
-          rememberWrite(cache, written);
-          summary[written.outcome]++;
-        }
+    return { file, ready, rejected };
+  };
+
+  /**
+   * Writes a batch of read records in one transaction (unchanged ones cost a share of one query);
+   * when the database refuses the batch, each service is written in a transaction of its own, so the
+   * bad one is rejected alone and nothing of it is left half-written.
+   */
+  const writeBatch = async ({ file, ready, rejected }: ReadBatch) => {
+    // Rejections are listed in file order, though those the database makes come after the reading.
+    const rejectAt = (at: number, rejection: Rejection) => rejected.push({ at, rejection });
+    // One transaction for the batch: find what exists, skip the unchanged, write the rest together.
+    let existing: (ExistingService | null)[] = [];
+    let toWrite: (ServiceToWrite & { read: Ready })[] = [];
+    const written = (services: typeof toWrite, result: BatchWriteResult) => {
+      rememberWrite(cache, result.learned);
+      for (const [index, { notes }] of services.entries()) {
+        summary[result.outcomes[index]!]++;
         count(summary.ignored, notes.ignored);
         count(summary.adjusted, notes.adjusted);
+      }
+    };
+    if (ready.length > 0) {
+      try {
+        const result = await db.inScope(scope, async (tx) => {
+          existing = await findExistingMany(tx, ctx.organisationId, ready.map((r) => r.service));
+          toWrite = [];
+          for (const [index, item] of ready.entries()) {
+            const known = existing[index] ?? null;
+            if (!known || known.sourceHash !== item.hash) toWrite.push({ read: item, service: item.service, hash: item.hash, notes: item.notes, known });
+          }
+          return toWrite.length > 0 ? writeServices(tx, target, toWrite, cache) : null;
+        });
+        if (result) written(toWrite, result);
       } catch (error) {
-        if (error instanceof RecordRejected) reject({ file, position: item.position, sourceId: item.sourceId, reason: error.message });
-        else if (isDataError(error)) reject({ file, position: item.position, sourceId: item.sourceId, reason: `the database refused it: ${(error as Error).message}` });
-        else throw error;
+        if (!isRecordError(error)) throw error;
+        // Something in the batch was refused: write each service on its own, so only the bad one is rejected.
+        for (const one of toWrite) {
+          try {
+            written([one], await db.inScope(scope, (tx) => writeServices(tx, target, [one], cache)));
+          } catch (inner) {
+            if (!isRecordError(inner)) throw inner;
+            const reason = inner instanceof RecordRejected ? inner.message : `the database refused it: ${(inner as Error).message}`;
+            rejectAt(one.read.at, { file, position: one.read.item.position, sourceId: one.read.item.sourceId, reason });
+          }
+        }
       }
     }
+    for (const [index, { hash, notes }] of ready.entries()) {
+      if (existing[index]?.sourceHash !== hash) continue;
+      summary.unchanged++;
+      count(summary.ignored, notes.ignored);
+      count(summary.adjusted, notes.adjusted);
+    }
+    for (const { rejection } of rejected.sort((a, b) => a.at - b.at)) reject(rejection);
+    // The database plans its foreign-key checks once per connection, on the tables as they are then:
+    // planned while the directory was nearly empty, each check reads its whole table, and a large
+    // import slows down quadratically. Fresh statistics each time this run's writes double make it
+    // plan them again, for tables of the size they have become.
+    if (summary.created + summary.updated >= analyzeAt) {
+      await db.inScope(scope, (tx) => sql`SELECT directory_analyze()`.execute(tx));
+      analyzeAt *= 2;
+    }
     progress();
+  };
+
+  // While one batch is being written (the database at work), the next is read and checked.
+  let writing: Promise<void> = Promise.resolve();
+  let failure: { error: unknown } | null = null;
+  const settle = async () => {
+    await writing;
+    if (failure) throw failure.error;
+  };
+  const processBatch = async (file: string, batch: Pending[]) => {
+    const read = readBatch(file, batch);
+    await settle();
+    writing = writeBatch(read).catch((error: unknown) => {
+      failure = { error };
+    });
   };
 
   files: for (const file of files) {
@@ -295,6 +383,7 @@ export async function importOruk(db: Database, ctx: RequestContext, options: Imp
     }
   }
 
+  await settle();
   summary.seconds = (performance.now() - started) / 1000;
   const formats = [...new Set(summary.files.map((f) => f.format).filter(Boolean))].join('+') || 'oruk';
   await db.inScope(scope, async (tx) => {
@@ -311,6 +400,8 @@ export async function importOruk(db: Database, ctx: RequestContext, options: Imp
       .where('organisationId', '=', ctx.organisationId)
       .where('id', '=', summary.importId)
       .execute();
+    // Fresh planner statistics once the directory has changed (PGlite has no autovacuum to do it).
+    if (summary.created + summary.updated > 0) await sql`SELECT directory_analyze()`.execute(tx);
     await recordAudit(tx, ctx, {
       action: 'directory.imported',
       subjectType: 'directory_import',

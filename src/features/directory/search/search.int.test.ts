@@ -277,7 +277,7 @@ describe('the published-services text table (migrations/0006_directory_search.sq
     const { db } = await testServices();
     const compile = (input: SearchInput, organisationId: string) => {
       const query = parseSearch({ limit: 50, ...input });
-      return searchSql({ query, organisationId, origin: null, clock: londonClock(new Date()), words: searchWords(query.text), searchTable: true }).compile(db.kysely);
+      return searchSql({ query, organisationId, origin: null, clock: londonClock(new Date()), words: searchWords(query.text) }).compile(db.kysely);
     };
     // Everything happens in one transaction that is rolled back: the table never outlives the test.
     await asOwner(db, async (query) => {

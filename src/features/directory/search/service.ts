@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { recordAudit } from '../../../platform/audit/audit.js';
 import { authorize } from '../../../platform/auth/policy.js';
 import type { RequestContext } from '../../../platform/context.js';
@@ -213,8 +212,6 @@ export function createDirectorySearchService(db: Database, options: { now?: () =
   const now = options.now ?? (() => new Date());
   const scope = (ctx: RequestContext) => ({ organisationId: ctx.organisationId, userId: ctx.actor.userId });
   const postcodes = new Map<string, { at: number; location: PostcodeLocation }>();
-  /** Whether the published-services search table exists (migrations/0006_directory_search.sql); looked up once. */
-  let searchTable: boolean | undefined;
 
   /** The centroid of a postcode, sector or district, or a field error a person can act on. */
   async function locate(tx: Tx, raw: string, field = 'postcode'): Promise<PostcodeLocation> {
@@ -242,10 +239,7 @@ export function createDirectorySearchService(db: Database, options: { now?: () =
       const words = searchWords(query.text);
       return db.inScope(scope(ctx), async (tx) => {
         const origin = query.nearPostcode ? await locate(tx, query.nearPostcode) : null;
-        if (query.text && searchTable === undefined) {
-          searchTable = (await sql<{ present: boolean }>`SELECT to_regclass('public.directory_published_text') IS NOT NULL AS present`.execute(tx)).rows[0]?.present ?? false;
-        }
-        const plan = { query, organisationId: ctx.organisationId, origin, clock, words, searchTable: searchTable ?? false, exclude: options.exclude };
+        const plan = { query, organisationId: ctx.organisationId, origin, clock, words, exclude: options.exclude };
         const { rows } = await searchSql(plan).execute(tx);
         let total = rows[0]?.total ?? 0;
         if (rows.length === 0) {

@@ -47,8 +47,6 @@ export interface SearchPlan {
   origin: Origin | null;
   clock: LocalClock;
   words: string[];
-  /** Whether directory_published_text (migrations/0006_directory_search.sql) exists: text conditions then use its indexes. */
-  searchTable?: boolean;
   /** Services left out of the results (and the total): offers leave out what a person said no to. */
   exclude?: readonly string[];
 }
@@ -216,13 +214,12 @@ function exactCondition(alias: string, text: string): RawBuilder<unknown> {
  * uncorrelated sub-select, worked out once per statement; so a known word never costs a trigram
  * comparison per row, and only the misspelt word does.
  */
-function nearCondition(alias: string, text: string, words: readonly string[], searchTable: boolean): RawBuilder<unknown> {
+function nearCondition(alias: string, text: string, words: readonly string[]): RawBuilder<unknown> {
   if (words.length === 0) return sql`false`;
   const a = sql.raw(alias);
-  const corpus = sql.raw(searchTable ? 'directory_published_text' : 'directory_service');
   const perWord = words.map(
     (w) => sql`(numnode(plainto_tsquery('english', ${w})) = 0 OR ${a}.search_document @@ plainto_tsquery('english', ${w})
-      OR (NOT EXISTS (SELECT 1 FROM ${corpus} k WHERE k.search_document @@ plainto_tsquery('english', ${w})) AND ${a}.name %>> ${w}))`,
+      OR (NOT EXISTS (SELECT 1 FROM directory_published_text k WHERE k.search_document @@ plainto_tsquery('english', ${w})) AND ${a}.name %>> ${w}))`,
   );
   return sql`numnode(websearch_to_tsquery('english', ${text})) > 0 AND ${sql.join(perWord, sql` AND `)}`;
 }
@@ -230,13 +227,12 @@ function nearCondition(alias: string, text: string, words: readonly string[], se
 /**
  * Under row-level security PostgreSQL never uses an index for a condition whose operator is not
  * LEAKPROOF (`@@` and `%>>` are not), so on directory_service itself text conditions are checked row
- * by row. With the published-services text table (migrations/0006_directory_search.sql) a tier is two branches: published
+ * by row. So a tier is two branches (migrations/0006_directory_search.sql): published
  * services matched through directory_published_text (no row-level security there, so its GIN indexes
  * serve, or the planner probes it by key when other filters leave few services), and the caller's
  * own unpublished services matched on directory_service itself.
  */
 function textBranches(plan: SearchPlan, condition: (alias: string) => RawBuilder<unknown>): RawBuilder<unknown>[][] {
-  if (!plan.searchTable) return [[condition('s')]];
   return [
     [sql`s.published`, sql`EXISTS (SELECT 1 FROM directory_published_text x WHERE x.organisation_id = s.organisation_id AND x.service_id = s.id AND ${condition('x')})`],
     [sql`NOT s.published`, sql`s.organisation_id = ${plan.organisationId}::uuid`, condition('s')],
@@ -300,7 +296,7 @@ export function searchSql(plan: SearchPlan): RawBuilder<SearchRow> {
       matches AS (
         SELECT * FROM exact
         UNION ALL
-        ${tier((a) => nearCondition(a, text, plan.words, plan.searchTable ?? false), [sql`NOT EXISTS (SELECT 1 FROM exact)`])}),`
+        ${tier((a) => nearCondition(a, text, plan.words), [sql`NOT EXISTS (SELECT 1 FROM exact)`])}),`
     : sql`matches AS (${select([])}),`;
 
   return sql<SearchRow>`WITH ${matches}
