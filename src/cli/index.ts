@@ -4,6 +4,7 @@ import { registerAudit } from './audit.js';
 import { registerDatabase } from './db.js';
 import { registerDirectory } from './directory.js';
 import { registerDirectoryUpkeep } from './directory-upkeep.js';
+import { registerGenerate } from './generate.js';
 import { registerOrgs } from './orgs.js';
 import { registerServe } from './serve.js';
 import { reportProblem } from './support.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerDirectory(program);
   registerDirectoryUpkeep(program);
+  registerGenerate(program);
   return program;
 }
 
