@@ -200,7 +200,7 @@ export function buildNation(options: NationOptions): Nation {
       const pcnOrg = org('sp-service', `pcn-${String(index + 1).padStart(4, '0')}`, `${town} ${place} PCN Social Prescribing`);
       const teamLead = user(pcnOrg, 'team-lead');
       const linkWorkers = Array.from({ length: random.int(2, 6) }, () => user(pcnOrg, 'link-worker'));
-      const practices = Array.from({ length: random.int(3, 8) }, (_, p) =>
+      const practices = Array.from({ length: random.int(3, 7) }, (_, p) =>
         referrer('gp-practice', `gp-${String(index + 1).padStart(4, '0')}-${p + 1}`, `${random.pick(PLACE_NAMES)} ${random.pick(['Surgery', 'Medical Practice', 'Health Centre', 'Family Practice'])}, ${town}`, random.int(1, 3)),
       );
       const practiceWeights = practices.map(() => logNormal(random, 1, 2.2));

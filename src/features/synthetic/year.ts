@@ -181,13 +181,16 @@ export function referralsStage(seed: number): Stage {
         let receivedHere = received;
         let receivedBy: User | null = source.user;
         const nhs = person.hasNhs ? nhsNumber(nhsCount++) : null;
+        // Passed back to a service that has them already: it finds them by NHS number, as the service does.
+        const known = new Map<Pcn, string>();
         for (;;) {
           const path = journey(random, receivedHere, options.end, urgent, md.length > 0);
           const to = path.redirected ? otherPcn(random, nation, at) : null;
           const made = writeReferral(random, nextId, sink, {
             pcn: at, source, person, needs, md, reason, riskNotes, consent, urgent, path, to, receivedBy,
-            reference: reference(referenceCount++), nhsNumber: nhs,
+            reference: reference(referenceCount++), nhsNumber: nhs, personId: nhs ? known.get(at) ?? null : null,
           });
+          known.set(at, made.generated.personId);
           year.referrals.push(made.generated);
           tally.referrals++;
           if (md.length) tally.md++;
@@ -205,16 +208,19 @@ export function referralsStage(seed: number): Stage {
       function writeReferral(random: Random, nextId: (table: number) => string, sink: RowSink, r: {
         pcn: Pcn; source: Source; person: Person; needs: string[]; md: MultipleDisadvantage[]; reason: string; riskNotes: string | null;
         consent: { by: string; method: string }; urgent: boolean; path: Journey; to: Pcn | null; receivedBy: User | null; reference: string; nhsNumber: string | null;
+        personId: string | null;
       }): { generated: GeneratedReferral; triagedBy: User } {
         const org = r.pcn.org.id;
-        const personId = nextId(ID.person);
+        const personId = r.personId ?? nextId(ID.person);
         const referralId = nextId(ID.referral);
         const p = r.person;
         const received = r.path.steps[0]!.at;
-        sink.add(org, 'person', [
-          org, personId, p.given, p.family, p.preferred, p.dateOfBirth, r.nhsNumber, p.postcode, p.postcode === null, p.phone, p.email,
-          p.safeToLeaveMessage, p.preferredContact, p.contactNotes, p.interpreter, p.accessibility, iso(received), iso(received),
-        ]);
+        if (!r.personId) {
+          sink.add(org, 'person', [
+            org, personId, p.given, p.family, p.preferred, p.dateOfBirth, r.nhsNumber, p.postcode, p.postcode === null, p.phone, p.email,
+            p.safeToLeaveMessage, p.preferredContact, p.contactNotes, p.interpreter, p.accessibility, iso(received), iso(received),
+          ]);
+        }
         const linkWorker = r.path.allocatedAt !== null ? random.pick(r.pcn.linkWorkers) : null;
         const teamLead = r.pcn.teamLead;
         let caseId: string | null = null;
