@@ -43,7 +43,11 @@ Example:
       if (!/^\d{4}-\d{2}-\d{2}$/.test(options.yearEnd) || Number.isNaN(Date.parse(`${options.yearEnd}T00:00:00Z`))) {
         throw new CliError('must be a date, like 2026-04-01', 'year-end');
       }
-      if (options.databaseUrl) process.env.DATABASE_URL = options.databaseUrl;
+      if (options.databaseUrl) {
+        process.env.DATABASE_URL = options.databaseUrl;
+        // The configuration asks PostgreSQL set-ups for a session secret; generating signs nobody in.
+        process.env.SESSION_SECRET ||= randomBytes(32).toString('base64url');
+      }
       const given = process.env.LINKWORK_GENERATE_PASSWORD;
       const password = given || randomBytes(12).toString('base64url');
       await withDatabase(async (db) => {
