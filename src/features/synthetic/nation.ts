@@ -9,7 +9,7 @@ import { syntheticName } from './names.js';
  * The organisations stage: integrated care boards and local authorities (commissioners), the PCN
  * social prescribing services they fund with their link workers and team leads, the GP practices,
  * voluntary sector, housing and other organisations that refer, and their staff. All of it is kept
- * in memory (about 15,000 organisations and 25,000 staff at national scale, a few megabytes) because
+ * in memory (about 10,300 organisations and 21,600 staff at national scale, a few megabytes) because
  * every later stage refers to it; people and referrals are not (see year.ts).
  */
 

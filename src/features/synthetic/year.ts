@@ -31,8 +31,15 @@ import type { RowSink } from './tables.js';
  *    changes another stage's rows;
  *  - reads what earlier stages made for this PCN (`year.referrals`: people, referrals, cases and
  *    their dates) and adds rows to the sink, by the organisation whose context they need.
- * A later layer (contacts, offers, outcome measures) is one more Stage appended to STAGES, reading
- * `year.referrals` — e.g. contacts between `firstContactAt` and `closedAt ?? end` by `linkWorker`.
+ * A later layer (contacts, offers, outcome measures) is one more Stage appended in stages():
+ *  1. its tables' columns in tables.ts (NATIONAL_TABLES) and their place in TENANT_ORDER, after the
+ *     tables they refer to (support_case, person);
+ *  2. a Stage reading `year.referrals` — e.g. contacts between `journey.firstContactAt` and
+ *     `journey.closedAt ?? end` by `linkWorker` on `caseId`; offers from the PCN's directory
+ *     services; outcome measures at baseline (first contact) and follow-up (closure) — and adding
+ *     rows with `sink.add(pcn.org.id, table, row)`; it may add to the Tally for the summary;
+ *  3. if a later stage needs what an earlier one made (offers need contacts), the earlier stage
+ *     keeps it on the GeneratedReferral or PcnYear, never by drawing from another stage's stream.
  * Only one PCN's year is in memory at a time (about 800 referrals at national scale).
  */
 
