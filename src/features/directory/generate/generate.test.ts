@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SERVICE_ATTRIBUTES } from '../taxonomy.js';
 import { DIRECTORY_TABLES, englandSectors, generateDirectory, TABLE_ORDER, type DirectoryBatch } from './generate.js';
-import { createRandom, mulberry32 } from './random.js';
+import { createRandom, mulberry32 } from '../../../platform/generate/random.js';
 
 const NEEDS = [
   'social-isolation', 'mental-wellbeing', 'physical-activity', 'money-and-debt', 'benefits', 'housing', 'employment', 'education-and-skills', 'food',

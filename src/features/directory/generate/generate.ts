@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { CENTROID_FILES } from '../geo/centroids.js';
-import { createRandom, hash32, weightedPicker, type Random } from './random.js';
+import { idMaker } from '../../../platform/generate/ids.js';
+import { createRandom, weightedPicker, type Random } from '../../../platform/generate/random.js';
 import {
   ACTIVITIES,
   CONTACT_NAMES,
@@ -91,9 +92,11 @@ export interface GenerateOptions {
   asOf?: string;
   /** Services per batch (default 1000). */
   batchSize?: number;
+  /** Where the services are: these postcode sectors (default: all of England's). */
+  sectors?: readonly Sector[];
 }
 
-interface Sector {
+export interface Sector {
   sector: string;
   district: string;
   town: string;
@@ -165,7 +168,6 @@ export function englandSectors(): Sector[] {
   return englishSectors;
 }
 
-const pad = (n: number, width: number) => n.toString(16).padStart(width, '0');
 const time = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}:00`;
 const clock = (minutes: number) => {
   const h = Math.floor(minutes / 60);
@@ -192,18 +194,6 @@ function emptyBatch(): DirectoryBatch {
   return Object.fromEntries(TABLE_ORDER.map((t) => [t, []])) as unknown as DirectoryBatch;
 }
 
-/**
- * Ids: UUID-shaped (version 8, "custom"), a prefix from the seed and the curating organisation, then
- * the table and a counter. Unique across organisations and seeds, the same on every run, and in
- * ascending order as they are made.
- */
-function idMaker(seed: number, organisationId: string): (table: number, n: number) => string {
-  const a = hash32(`${seed}:${organisationId}:a`);
-  const b = hash32(`${seed}:${organisationId}:b`);
-  const head = `${pad(a, 8)}-${pad(b >>> 16, 4)}-8${pad(b & 0xfff, 3)}`;
-  return (table, n) => `${head}-${pad(0x8000 | table, 4)}-${pad(n, 12)}`;
-}
-
 /** Generates the directory in batches of services (each batch: every row those services need). */
 export function* generateDirectory(options: GenerateOptions, terms: TermIds): Generator<DirectoryBatch> {
   const seed = options.seed ?? 1;
@@ -219,7 +209,7 @@ export function* generateDirectory(options: GenerateOptions, terms: TermIds): Ge
     return makeId(table, n);
   };
 
-  const sectors = englandSectors();
+  const sectors = options.sectors ?? englandSectors();
   const pickSector = weightedPicker(sectors, (s) => s.postcodes);
   const byDistrict = new Map<string, Sector[]>();
   for (const s of sectors) {

@@ -1,5 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import type { Database, Tx } from '../../../platform/db/database.js';
+import { insertUnnest } from '../../../platform/generate/bulk.js';
 import { ATTRIBUTE_TAXONOMY_ID, NEEDS_TAXONOMY_ID } from '../taxonomy.js';
 import { DIRECTORY_TABLES, generateDirectory, TABLE_ORDER, type DirectoryBatch, type DirectoryTable, type GenerateOptions, type TermIds, type Value } from './generate.js';
 
@@ -8,9 +9,8 @@ import { DIRECTORY_TABLES, generateDirectory, TABLE_ORDER, type DirectoryBatch, 
  * transaction per batch of services, in the curating organisation's context (row-level security
  * checks every row as it would an import), each table as multi-row statements.
  *
- *  - 'unnest' (default): INSERT … SELECT * FROM unnest($1::uuid[], $2::text[], …) — one array per
- *    column, a batch's rows of a table in one statement; on PostgreSQL the nearest thing to COPY
- *    without a COPY client.
+ *  - 'unnest' (default): INSERT … SELECT … FROM unnest($1::uuid[], $2::text[], …) — one array per
+ *    column, a batch's rows of a table in one statement (src/platform/generate/bulk.ts).
  *  - 'values': INSERT … VALUES ($1, …), (…), … — up to 1,000 rows per statement.
  */
 
@@ -64,27 +64,11 @@ function valuesStatement(table: DirectoryTable, rowCount: number): string {
   return `INSERT INTO ${table} (${columns.map(([name]) => name).join(', ')}) VALUES ${tuples.join(',')}`;
 }
 
-function unnestStatement(table: DirectoryTable): string {
-  const columns = DIRECTORY_TABLES[table];
-  return `INSERT INTO ${table} (${columns.map(([name]) => name).join(', ')}) SELECT * FROM unnest(${columns.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})`;
-}
-
 /** Inserts rows (arrays in DIRECTORY_TABLES column order) into one table. */
 export async function insertRows(tx: Tx, table: DirectoryTable, rows: Value[][], method: LoadMethod = DEFAULT_METHOD, statements = new Map<string, string>()): Promise<void> {
   if (rows.length === 0) return;
+  if (method === 'unnest') return insertUnnest(tx, table, DIRECTORY_TABLES[table], rows, statements);
   const width = DIRECTORY_TABLES[table].length;
-  if (method === 'unnest') {
-    const key = `${table}:unnest`;
-    let text = statements.get(key);
-    if (!text) statements.set(key, (text = unnestStatement(table)));
-    const columns: Value[][] = Array.from({ length: width }, () => new Array<Value>(rows.length));
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
-      for (let c = 0; c < width; c++) columns[c]![r] = row[c]!;
-    }
-    await tx.executeQuery(CompiledQuery.raw(text, columns));
-    return;
-  }
   const perStatement = Math.max(1, Math.min(MAX_ROWS, Math.floor(MAX_PARAMETERS / width)));
   for (let start = 0; start < rows.length; start += perStatement) {
     const chunk = rows.slice(start, start + perStatement);

@@ -1,6 +1,6 @@
 /**
- * A small seeded random number generator (mulberry32) and the few helpers the directory generator
- * needs. Deterministic: the same seed gives the same sequence on every machine and Node version.
+ * A small seeded random number generator (mulberry32) and the few helpers the generators (directory,
+ * national year) need. Deterministic: the same seed gives the same sequence on every machine and Node version.
  */
 
 export interface Random {
@@ -74,4 +74,25 @@ export function weightedPicker<T>(items: readonly T[], weight: (item: T) => numb
     }
     return items[lo]!;
   };
+}
+
+/**
+ * The seed of one named stream: each stage of a generator draws from its own stream, so adding a
+ * stage, or drawing more in one, never changes what the others draw.
+ */
+export function streamSeed(seed: number, stream: string): number {
+  return hash32(`${seed}:${stream}`);
+}
+
+/** A standard normal draw (Box–Muller; uses two draws every time, so streams stay in step). */
+export function normal(random: Random): number {
+  const u = 1 - random.next();
+  const v = random.next();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+/** A log-normal draw with the given median and 90th percentile (so the spread reads like a wait). */
+export function logNormal(random: Random, median: number, p90: number): number {
+  const sigma = Math.log(p90 / median) / 1.2815515655446004;
+  return median * Math.exp(sigma * normal(random));
 }
