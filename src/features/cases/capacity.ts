@@ -40,7 +40,7 @@ export async function teamLoads(tx: Tx, organisationId: string, userIds?: string
   const filter = userIds ? sql`AND m.user_id = ANY(${userIds}::uuid[])` : sql``;
   const { rows } = await sql<{ userId: string; load: string; capacity: string; open: number; md: number }>`
     SELECT m.user_id,
-           COALESCE(SUM(CASE WHEN c.multiple_disadvantage THEN COALESCE(ps.weight_md, ${DEFAULT_SETTINGS.weightMd}) ELSE COALESCE(ps.weight_standard, ${DEFAULT_SETTINGS.weightStandard}) END), 0)::text AS load,
+           COALESCE(SUM(CASE WHEN c.id IS NULL THEN 0 WHEN c.multiple_disadvantage THEN COALESCE(ps.weight_md, ${DEFAULT_SETTINGS.weightMd}) ELSE COALESCE(ps.weight_standard, ${DEFAULT_SETTINGS.weightStandard}) END), 0)::text AS load,
            COALESCE(MAX(lwc.capacity), MAX(dps.default_capacity), ${DEFAULT_SETTINGS.defaultCapacity})::text AS capacity,
            COUNT(c.id)::int AS open,
            COUNT(c.id) FILTER (WHERE c.multiple_disadvantage)::int AS md

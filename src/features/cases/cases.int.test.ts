@@ -172,6 +172,7 @@ describe('allocation and capacity', () => {
     let team = await s.cases.team(world.teamLead.ctx);
     expect(team.waiting.map((w) => w.id)).toEqual([accepted.caseId]);
     expect(team.workers.find((w) => w.id === world.linkWorker.userId)).toMatchObject({ load: 2, capacity: 3, openCases: 1, mdCases: 1 });
+    expect(team.workers.find((w) => w.id === world.teamLead.userId)).toMatchObject({ load: 0, capacity: 30, openCases: 0 });
 
     await s.cases.allocate(world.teamLead.ctx, accepted.caseId!, { linkWorker: world.linkWorker.userId, overrideReason: 'Dora already knows Jo from the hostel' });
     const view = await s.cases.get(world.teamLead.ctx, accepted.caseId!);
