@@ -123,6 +123,8 @@ describe('the programme’s rules on a case', () => {
     expect(team.conversations.map((c) => c.id)).toEqual([md.caseId]);
 
     await expect(s.cases.close(world.linkWorker.ctx, md.caseId, { reason: 'unable-to-contact' })).rejects.toThrow(Forbidden);
+    // The referral page's close is the same transition, so it refuses too.
+    await expect(s.referrals.act(world.linkWorker.ctx, md.referralId, 'close', { reason: 'unable-to-contact' })).rejects.toThrow(Forbidden);
     expect((await s.cases.get(world.linkWorker.ctx, md.caseId)).header.status).toBe('open');
     await s.cases.close(world.linkWorker.ctx, std.caseId, { reason: 'unable-to-contact' });
     await s.cases.close(world.teamLead.ctx, md.caseId, { reason: 'unable-to-contact' });

@@ -12,7 +12,6 @@ import { casePolicy } from './policy.js';
 import {
   adviceAfterAttempts,
   attemptsInARow,
-  closureNeedsTeamLead,
   DEFAULT_SETTINGS,
   firstContactState,
   isMeeting,
@@ -482,9 +481,7 @@ export function createCaseService(db: Database, referrals: ReferralService, cloc
       const reason: CaseCloseReason = validateCloseReason(input.reason);
       await db.inScope(scope(ctx), async (tx) => {
         const row = await loadForWork(tx, ctx, caseId);
-        if (closureNeedsTeamLead(row.multipleDisadvantage, reason) && !can(ctx, casePolicy, 'manage-team')) {
-          throw new Forbidden('Someone facing multiple disadvantage is never closed because they could not be reached without a conversation with the team lead: talk it through with them, and they can close it if that is right');
-        }
+        // The referral transition refuses a link worker closing an MD case as unreachable (closureNeedsTeamLead).
         await referrals.actWithin(tx, ctx, row.referralId, 'close', { reason: REFERRAL_REASON_FOR[reason] });
         await tx.updateTable('supportCase').set({ closedReason: reason, reviewDate: null }).where('organisationId', '=', ctx.organisationId).where('id', '=', row.id).execute();
         await addEvent(tx, ctx, row.id, { kind: 'closed', closeReason: reason });

@@ -5,6 +5,7 @@ import { Conflict, Forbidden, NotFound, ValidationFailed } from '../../platform/
 import type { App } from '../../platform/http/app.js';
 import { formValues, requireContext } from '../../platform/http/request.js';
 import type { Services } from '../../services.js';
+import { CLOSE_REASON_LABELS } from '../referrals/rules.js';
 import { formatNhsNumber } from '../referrals/web-service.js';
 import { casePolicy } from './policy.js';
 import {
@@ -88,6 +89,12 @@ function summaryRow(item: CaseSummary) {
   return { ...item, statusLabel: STATUS_LABELS[item.status], firstContactLabel: firstContactLabel(item.firstContact) };
 }
 
+/** A case closed from casework has casework's reason; one closed from the referral page, the referral's. */
+function closedReasonLabel(reason: string | null): string | null {
+  if (!reason) return null;
+  return (CASE_CLOSE_REASON_LABELS as Record<string, string>)[reason] ?? (CLOSE_REASON_LABELS as Record<string, string>)[reason] ?? reason;
+}
+
 function closeItems(checked?: string) {
   return CASE_CLOSE_REASONS.map((reason) => ({ value: reason, text: CASE_CLOSE_REASON_LABELS[reason], checked: reason === checked }));
 }
@@ -103,7 +110,7 @@ export async function caseWebRoutes(app: App, services: Services): Promise<void>
       view,
       firstContactLabel: firstContactLabel(view.firstContact),
       statusLabel: STATUS_LABELS[view.header.status],
-      closedReasonLabel: view.closedReason ? (CASE_CLOSE_REASON_LABELS as Record<string, string>)[view.closedReason] ?? view.closedReason : null,
+      closedReasonLabel: closedReasonLabel(view.closedReason),
     };
   }
 
@@ -119,13 +126,13 @@ export async function caseWebRoutes(app: App, services: Services): Promise<void>
       history: data.view.history.map((h) => ({
         ...h,
         label: HISTORY_LABELS[h.kind] ?? h.kind,
-        closeReasonLabel: h.closeReason ? (CASE_CLOSE_REASON_LABELS as Record<string, string>)[h.closeReason] ?? h.closeReason : null,
+        closeReasonLabel: closedReasonLabel(h.closeReason),
         loadText: h.loadAfter !== null && h.capacity !== null ? `${formatUnits(h.loadAfter)} of ${formatUnits(h.capacity)} units` : null,
       })),
       previousCases: data.view.previousCases.map((p) => ({
         ...p,
         statusLabel: STATUS_LABELS[p.status],
-        closedReasonLabel: p.closedReason ? (CASE_CLOSE_REASON_LABELS as Record<string, string>)[p.closedReason] ?? p.closedReason : null,
+        closedReasonLabel: closedReasonLabel(p.closedReason),
       })),
       today: londonDay(new Date()),
     };

@@ -9,7 +9,7 @@ import { Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed, type Fiel
 import { decodeCursor, encodeCursor, pageLimit } from '../../platform/pagination.js';
 import { text } from '../../platform/validation.js';
 import { allocateWithinCapacity } from '../cases/capacity.js';
-import { londonDay, mdFromIndicators } from '../cases/rules.js';
+import { closureNeedsTeamLead, londonDay, mdFromIndicators } from '../cases/rules.js';
 import { queueForPerson, queueForReferrer } from '../notifications/outbox.js';
 import { referralPolicy } from './policy.js';
 import {
@@ -612,9 +612,18 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
       case 'decline':
         closed = closeReason(input.reason, DECLINE_REASONS);
         break;
-      case 'close':
+      case 'close': {
         closed = closeReason(input.reason, CLOSE_REASONS.filter((r) => r !== 'redirected'));
+        const supportCase = referral.caseId
+          ? await tx.selectFrom('supportCase').select('multipleDisadvantage').where('organisationId', '=', ctx.organisationId).where('id', '=', referral.caseId).executeTakeFirst()
+          : undefined;
+        if (closed === 'unable-to-contact' && closureNeedsTeamLead(supportCase?.multipleDisadvantage ?? false, closed) && !can(ctx, referralPolicy, 'progress-any')) {
+          throw new Forbidden(
+            'Someone facing multiple disadvantage is never closed because they could not be reached without a conversation with the team lead: talk it through with them, and they can close it if that is right',
+          );
+        }
         break;
+      }
       case 'redirect': {
         const target = redirectTarget!;
         if (target.organisation.id === ctx.organisationId) throw ValidationFailed.field('toOrganisation', 'Choose a different service from this one');

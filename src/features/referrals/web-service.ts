@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can } from '../../platform/auth/policy.js';
 import type { RequestContext } from '../../platform/context.js';
 import type { ReferralStatus } from '../../platform/db/schema.js';
-import { Conflict, NotFound, ValidationFailed, type FieldError } from '../../platform/errors.js';
+import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldError } from '../../platform/errors.js';
 import type { App } from '../../platform/http/app.js';
 import { formValues, requireContext } from '../../platform/http/request.js';
 import type { Services } from '../../services.js';
@@ -266,6 +266,10 @@ export async function referralServiceRoutes(app: App, services: Services): Promi
     }
     if (error instanceof Conflict) {
       return reply.code(409).page(REFERRAL, { ...(await referralPage(ctx, id)), errors: [{ field: 'status', message: error.message }] });
+    }
+    // A step the rules keep for a team lead (closing someone facing multiple disadvantage as unreachable).
+    if (error instanceof Forbidden && chosen.action === 'close') {
+      return reply.code(403).page(REFERRAL, { ...(await referralPage(ctx, id)), errors: [{ field: 'close-reason', message: error.message }] });
     }
     throw error;
   }
