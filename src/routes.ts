@@ -1,5 +1,7 @@
 import { auditRoutes } from './features/audit/routes.js';
 import { authRoutes } from './features/auth/routes.js';
+import { caseApiRoutes } from './features/cases/api.js';
+import { caseWebRoutes } from './features/cases/web.js';
 import { directoryApiRoutes } from './features/directory/api.js';
 import { orukRoutes } from './features/directory/oruk/routes.js';
 import { directoryWebRoutes } from './features/directory/web.js';
@@ -32,6 +34,8 @@ export async function registerRoutes(app: App, services: Services): Promise<void
   await needRoutes(app, services);
   await referralServiceRoutes(app, services);
   await referralApiRoutes(app, services);
+  await caseApiRoutes(app, services);
+  await caseWebRoutes(app, services);
   await orukRoutes(app, services);
   await directoryUpkeepRoutes(app, services);
   await directoryWebRoutes(app, services);

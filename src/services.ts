@@ -1,5 +1,6 @@
 import { createAuditService } from './features/audit/service.js';
 import { createAuthService } from './features/auth/service.js';
+import { createCaseService } from './features/cases/service.js';
 import { createDirectorySearchService } from './features/directory/search/service.js';
 import { createDirectoryUpkeepService } from './features/directory/upkeep/service.js';
 import { createNeedService } from './features/needs/service.js';
@@ -22,6 +23,7 @@ export function createServices(
   const sessions = createSessionStore(db, { idleMinutes: config.sessionIdleMinutes, absoluteHours: config.sessionAbsoluteHours });
   const users = createUserService(db);
   const directorySearch = createDirectorySearchService(db);
+  const referrals = createReferralService(db);
   return {
     db,
     sessions,
@@ -30,7 +32,8 @@ export function createServices(
     auth: createAuthService(db, sessions, users, config.sessionSecret),
     tokens: createTokenService(db),
     audit: createAuditService(db),
-    referrals: createReferralService(db),
+    referrals,
+    cases: createCaseService(db, referrals),
     directorySearch,
     offers: createOfferService(db, directorySearch),
     directoryUpkeep: createDirectoryUpkeepService(db),

@@ -71,3 +71,16 @@ export async function loadCaseHeader(tx: Tx, ctx: RequestContext, caseId: string
     openedAt: new Date(row.openedAt).toISOString(),
   };
 }
+
+/** A case's coded needs (from the referral and the "what matters" conversation), in taxonomy order. */
+export async function caseNeeds(tx: Tx, organisationId: string, caseId: string): Promise<string[]> {
+  const rows = await tx
+    .selectFrom('caseNeed as n')
+    .innerJoin('needCode as nc', 'nc.code', 'n.needCode')
+    .select('n.needCode')
+    .where('n.organisationId', '=', organisationId)
+    .where('n.caseId', '=', caseId)
+    .orderBy('nc.sortOrder')
+    .execute();
+  return rows.map((r) => r.needCode);
+}

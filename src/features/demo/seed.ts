@@ -2,7 +2,10 @@ import { fileURLToPath } from 'node:url';
 import { systemContext, type Actor, type RequestContext } from '../../platform/context.js';
 import type { OrganisationType, Role } from '../../platform/db/schema.js';
 import type { Services } from '../../services.js';
+import { addDays, londonDay, type ContactType } from '../cases/rules.js';
 import { importOruk } from '../directory/import/importer.js';
+import type { MultipleDisadvantage } from '../referrals/rules.js';
+import type { ReferralRequest } from '../referrals/service.js';
 
 /** A small, made-up community directory around the demo service, in ORUK 3.0 form. */
 const DEMO_DIRECTORY = fileURLToPath(new URL('./directory.json', import.meta.url));
@@ -84,45 +87,126 @@ export async function seedDemo(services: Services): Promise<DemoLogin[]> {
         { allowExistingAccount: index > 0 },
       );
       userId = added.userId;
-      userIds.set(login.email, userId);
       if (login.platformAdmin && index === 0) await services.users.setPlatformAdmin(ctx, userId, true);
     }
+    userIds.set(login.email, userId!);
   }
   await seedDemoDirectory(services, ids);
-  await seedDemoCase(services, ids, userIds);
+  await seedDemoCases(services, ids, userIds);
   return DEMO_LOGINS;
 }
 
+function demoContext(organisationId: string, userId: string, role: Role): RequestContext {
+  return { requestId: null, organisationId, role, actor: { userId, label: userId, platformAdmin: false } };
+}
+
+interface DemoCase {
+  person: ReferralRequest['person'];
+  reason: string;
+  needs: string[];
+  multipleDisadvantage: MultipleDisadvantage[];
+  urgency: 'routine' | 'urgent';
+  /** Allocated to the demo link worker, or left on the waiting list for the team lead. */
+  allocate: boolean;
+  /** Contacts as [days ago, type, note], and for the latest the next step and in how many days. */
+  contacts: [number, ContactType, string, string?, number?][];
+  goals?: string;
+  strengths?: string;
+}
+
 /**
- * One open case for the demo link worker, made the way a real one is: the demo GP refers, the team
- * lead accepts and allocates. Aisha (a composite from the product brief) lives near the demo
- * directory's services, so the case's Offers page has something to suggest.
+ * Made-up people (from the product brief's composites) so casework has something to show: the demo
+ * link worker's caseload, one multiple-disadvantage case with missed tries, and one person waiting
+ * for the team lead to allocate. Dates are relative to the day the demo is created.
  */
-async function seedDemoCase(services: Services, ids: Map<string, string>, userIds: Map<string, string>): Promise<void> {
-  const as = (email: string, organisation: string, role: Role): RequestContext => {
-    const userId = userIds.get(email)!;
-    return { requestId: null, organisationId: ids.get(organisation)!, role, actor: { userId, label: userId, platformAdmin: false } };
-  };
-  const { receipt } = await services.referrals.refer(as('referrer@linkwork.example', 'parkview-surgery', 'referrer'), {
-    toOrganisation: 'riverside-pcn',
-    person: {
-      givenName: 'Aisha',
-      familyName: 'Rahman',
-      dateOfBirth: '1997-06-02',
-      postcode: 'BS5 6XX',
-      email: 'aisha.rahman@example.com',
-      safeToLeaveMessage: false,
-      preferredContact: 'email',
-    },
-    reason: 'Left an abusive partner; in temporary accommodation with two children. Anxious and isolated, behind on rent.',
+const DEMO_CASES: DemoCase[] = [
+  {
+    person: { givenName: 'Dan', familyName: 'Walsh', dateOfBirth: '1988-05-01', noFixedAbode: true, preferredContact: 'via-someone-else', contactNotes: 'Through the Riverside hostel key worker, 0117 496 0000' },
+    reason: 'Sleeping rough on and off for two years; wants to try the football group if someone goes with him the first time',
+    needs: ['homelessness', 'physical-activity', 'drug-and-alcohol'],
+    multipleDisadvantage: ['homelessness', 'substance-use', 'offending'],
+    urgency: 'urgent',
+    allocate: true,
+    contacts: [
+      [12, 'attempted', 'Not at the hostel at the agreed time'],
+      [9, 'attempted', 'Key worker passed on a message'],
+      [5, 'outreach', 'Met by the river with the outreach team; talked about football'],
+      [2, 'face-to-face', 'Coffee at the hostel café; agreed to try the Saturday football together', 'Go with Dan to Saturday football', 3],
+    ],
+    goals: 'Play football again, with Jo there the first time\nGet somewhere of my own',
+    strengths: 'Good at football\nLooks out for others at the hostel',
+  },
+  {
+    person: { givenName: 'Margaret', familyName: 'Evans', dateOfBirth: '1945-03-14', postcode: 'BS5 6XX', phone: '07700900123', preferredContact: 'phone', safeToLeaveMessage: true, accessibilityNeeds: 'Hard of hearing: speak clearly, large print' },
+    reason: 'Widowed last year and lonely; frequent attender',
+    needs: ['social-isolation', 'bereavement'],
+    multipleDisadvantage: [],
+    urgency: 'routine',
+    allocate: true,
+    contacts: [
+      [20, 'phone', 'First call: would like company at lunch'],
+      [13, 'home-visit', 'Talked about the lunch club and the walking group'],
+      [6, 'accompanied-visit', 'Went with her to the lunch club; she enjoyed it', 'Phone about the walking group taster', 5],
+    ],
+    goals: 'Have people to talk to during the week',
+    strengths: 'Loves gardening\nHer neighbour drives',
+  },
+  {
+    person: { givenName: 'Tom', familyName: 'Baker', dateOfBirth: '1974-09-02', postcode: 'BS5 0HH', phone: '07700900456', preferredContact: 'phone', safeToLeaveMessage: true },
+    reason: 'Long-term unemployed, type 2 diabetes, worried about debt; wants money advice first',
+    needs: ['money-and-debt', 'employment'],
+    multipleDisadvantage: [],
+    urgency: 'routine',
+    allocate: true,
+    contacts: [],
+  },
+  {
+    person: { givenName: 'Aisha', familyName: 'Rahman', dateOfBirth: '1997-06-02', postcode: 'BS5 6XX', email: 'aisha.rahman@example.com', safeToLeaveMessage: false, preferredContact: 'email' },
+    reason: 'Moved to the area after leaving an abusive partner; anxious and isolated, would like somewhere quiet to start',
     needs: ['social-isolation', 'mental-wellbeing'],
     multipleDisadvantage: ['domestic-abuse'],
-    consent: { given: true },
     urgency: 'routine',
-  });
-  const teamLead = as('teamlead@linkwork.example', 'riverside-pcn', 'team-lead');
-  await services.referrals.act(teamLead, receipt.id, 'accept');
-  await services.referrals.act(teamLead, receipt.id, 'allocate', { linkWorker: 'linkworker@linkwork.example' });
+    allocate: true,
+    contacts: [],
+  },
+  {
+    person: { givenName: 'Leyla', familyName: 'Khan', dateOfBirth: '1997-01-20', postcode: 'BS5 9QP', email: 'leyla.demo@example.org', preferredContact: 'email', safeToLeaveMessage: false },
+    reason: 'Left an abusive partner; temporary accommodation with two children; anxious and behind on rent',
+    needs: ['housing', 'mental-wellbeing', 'money-and-debt'],
+    multipleDisadvantage: ['domestic-abuse'],
+    urgency: 'routine',
+    allocate: false,
+    contacts: [],
+  },
+];
+
+async function seedDemoCases(services: Services, ids: Map<string, string>, userIds: Map<string, string>): Promise<void> {
+  const service = ids.get('riverside-pcn')!;
+  const referrer = demoContext(ids.get('parkview-surgery')!, userIds.get('referrer@linkwork.example')!, 'referrer');
+  const lead = demoContext(service, userIds.get('teamlead@linkwork.example')!, 'team-lead');
+  const worker = demoContext(service, userIds.get('linkworker@linkwork.example')!, 'link-worker');
+  const today = londonDay(new Date());
+  for (const demo of DEMO_CASES) {
+    const { receipt } = await services.referrals.refer(referrer, {
+      toOrganisation: 'riverside-pcn',
+      person: demo.person,
+      reason: demo.reason,
+      needs: demo.needs,
+      multipleDisadvantage: demo.multipleDisadvantage,
+      consent: { given: true },
+      urgency: demo.urgency,
+    });
+    const accepted = await services.referrals.act(lead, receipt.id, 'accept');
+    if (!demo.allocate) continue;
+    await services.referrals.act(lead, receipt.id, 'allocate', { linkWorker: worker.actor.userId });
+    for (const [daysAgo, type, note, nextStep, nextInDays] of demo.contacts) {
+      const next = nextStep ? { nextStep, nextStepDate: addDays(today, nextInDays!) } : {};
+      await services.cases.addContact(worker, accepted.caseId!, { contactDate: addDays(today, -daysAgo), type, note, ...next });
+    }
+    if (demo.goals || demo.strengths) {
+      await services.cases.saveWhatMatters(worker, accepted.caseId!, { needs: demo.needs, goals: demo.goals, strengths: demo.strengths });
+    }
+  }
 }
 
 /** The directory goes in through the real importer; the providers' links are Linkwork's own, not ORUK's. */

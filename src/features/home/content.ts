@@ -15,7 +15,7 @@ export function homeFor(role: Role, platformAdmin: boolean): { heading: string; 
       { heading: 'Users', description: 'Add people, invite them, change roles and deactivate accounts.', href: '/admin/users' },
       { heading: 'Audit trail', description: 'Who did what, and when, in your organisation.', href: '/admin/audit' },
     );
-    coming.push({ heading: 'Programme settings', description: 'session caps, caseload weights and first-contact targets.' });
+    ready.push({ heading: 'Programme settings', description: 'Session caps (and the multiple-disadvantage exemption), caseload weights and first-contact targets.', href: '/admin/programme-settings' });
   }
   if (platformAdmin) {
     ready.push({ heading: 'Organisations', description: 'Add GP practices, social prescribing services, providers and commissioners.', href: '/admin/organisations' });
@@ -30,9 +30,7 @@ export function homeFor(role: Role, platformAdmin: boolean): { heading: string; 
     case 'link-worker':
       ready.push({ heading: 'Referrals', description: 'The service’s referrals, and the ones allocated to you.', href: '/referrals' });
       ready.push({ heading: 'Community directory', description: 'Find local activities and support by need, distance and what works for the person.', href: '/directory' });
-      coming.push(
-        { heading: 'My caseload', description: 'the people you support, with next steps and due dates.' },
-      );
+      ready.push({ heading: 'My caseload', description: 'The people you support, with next steps and due dates, overdue first contacts first.', href: '/cases' });
       break;
     case 'team-lead':
       ready.push(
@@ -41,10 +39,12 @@ export function homeFor(role: Role, platformAdmin: boolean): { heading: string; 
         { heading: 'Team', description: 'See the people in your team and their roles.', href: '/admin/users' },
       );
       ready.push({ heading: 'Community directory', description: 'Find local activities and support by need, distance and what works for the person.', href: '/directory' });
-      coming.push(
-        { heading: 'Caseload capacity', description: 'weighted caseloads, the waiting list and allocation limits.' },
-        { heading: 'Team reports', description: 'waits, first contacts and caseloads.' },
+      ready.push(
+        { heading: 'Team caseloads', description: 'Weighted caseloads against capacity, the waiting list, and allocation.', href: '/team' },
+        { heading: 'My caseload', description: 'The cases allocated to you, and every case in the service.', href: '/cases' },
+        { heading: 'Programme settings', description: 'Session caps, caseload weights and first-contact targets.', href: '/admin/programme-settings' },
       );
+      coming.push({ heading: 'Team reports', description: 'waits, first contacts and caseloads.' });
       break;
     case 'provider':
       ready.push({ heading: 'Your services', description: 'Keep your directory entries up to date, or confirm they are still correct.', href: '/provider/services' });

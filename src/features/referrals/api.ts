@@ -10,7 +10,7 @@ import { ActionBody, DuplicateBody, IdParams, ListQuery, ReferralBody, ReferralF
 
 const ACTIONS: { path: string; action: ReferralAction; summary: string }[] = [
   { path: 'accept', action: 'accept', summary: 'Accept a referral (team leads): opens the person’s case; `caseId` is in the response' },
-  { path: 'allocate', action: 'allocate', summary: 'Allocate or re-allocate to a link worker (team leads): `{"linkWorker": "<user id or email>"}`' },
+  { path: 'allocate', action: 'allocate', summary: 'Allocate or re-allocate to a link worker (team leads): `{"linkWorker": "<user id or email>"}`; past their weighted capacity only with `overrideReason`' },
   { path: 'decline', action: 'decline', summary: 'Decline with a neutral reason (team leads): `{"reason": "person-declined"}`' },
   { path: 'redirect', action: 'redirect', summary: 'Pass to another social prescribing service (team leads): `{"toOrganisation": "<slug>"}`' },
   { path: 'first-contact', action: 'record-first-contact', summary: 'Record first contact (the allocated link worker or a team lead)' },

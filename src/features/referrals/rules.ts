@@ -64,7 +64,7 @@ export function neutralClosure(reason: CloseReason | null): string {
   return `${base}. This does not affect the person’s care from their GP or any other service.`;
 }
 
-export type ReferralAction = 'accept' | 'allocate' | 'decline' | 'redirect' | 'record-first-contact' | 'record-engaged' | 'pause' | 'resume' | 'close';
+export type ReferralAction = 'accept' | 'allocate' | 'decline' | 'redirect' | 'record-first-contact' | 'record-engaged' | 'pause' | 'resume' | 'close' | 'reopen';
 
 /** SNOMED CT UK concepts recorded with referral history (docs/codes-and-standards.md). */
 export const SNOMED = {
@@ -90,6 +90,7 @@ export const ACTION_DONE: Record<ReferralAction, string> = {
   pause: 'paused',
   resume: 'resumed',
   close: 'closed',
+  reopen: 'reopened',
 };
 
 const OPEN: ReferralStatus[] = ['received', 'accepted', 'allocated', 'first-contact', 'engaged'];
@@ -108,13 +109,15 @@ const ALLOWED: Record<ReferralAction, ReferralStatus[]> = {
   pause: OPEN,
   resume: ['paused'],
   close: [...OPEN, 'paused'],
+  // Reopening a case keeps all its history; the referral carries on from where it closed.
+  reopen: ['closed'],
 };
 
 export function actionAllowed(action: ReferralAction, status: ReferralStatus): boolean {
   return ALLOWED[action].includes(status);
 }
 
-/** The status after an action; `previous` is the status a paused referral resumes to. */
+/** The status after an action; `previous` is the status a paused referral resumes (or a closed one reopens) to. */
 export function nextStatus(action: ReferralAction, status: ReferralStatus, previous: ReferralStatus | null): ReferralStatus {
   switch (action) {
     case 'accept':
@@ -128,6 +131,7 @@ export function nextStatus(action: ReferralAction, status: ReferralStatus, previ
     case 'pause':
       return 'paused';
     case 'resume':
+    case 'reopen':
       return previous ?? 'accepted';
     case 'decline':
     case 'redirect':

@@ -159,6 +159,7 @@ export const ActionBody = Type.Object(
     reason: Type.Optional(Str(500, `For decline and close: ${CLOSE_REASONS.join(', ')}; for pause, free text`)),
     linkWorker: Type.Optional(Str(254, 'For allocate: the link worker’s user id or email')),
     toOrganisation: Type.Optional(Str(60, 'For redirect: the other service’s short name')),
+    overrideReason: Type.Optional(Str(500, 'For allocate: why to allocate past the link worker’s weighted capacity (refused with 400 on this field without it); audited')),
   },
   { additionalProperties: false },
 );

@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { Browser, testApp } from '../../../test/support/http.js';
 import { buildOrganisation, buildUser, testServices, type TestUser } from '../../../test/support/factories.js';
 import { buildReferralWorld, referralFor } from '../../../test/support/referrals.js';
+
+// The shared database and app start once per worker: in a hook, with the hook's longer timeout.
+beforeAll(async () => {
+  await testApp();
+});
 
 async function browserFor(user: TestUser): Promise<Browser> {
   const browser = new Browser(await testApp());
@@ -121,7 +126,8 @@ describe('the receiving service’s referral pages', () => {
   it('lets the allocated link worker pause, resume and close, with the reasons in the history', async () => {
     const s = await testServices();
     const world = await buildReferralWorld();
-    const { receipt } = await s.referrals.refer(world.referrer.ctx, referralFor(world.service));
+    // Not in the multiple-disadvantage cohort: closing someone in it as unreachable is a team lead's decision.
+    const { receipt } = await s.referrals.refer(world.referrer.ctx, referralFor(world.service, { multipleDisadvantage: [] }));
     const lead = await browserFor(world.teamLead);
     await lead.get(`/referrals/${receipt.id}`);
     await lead.post(`/referrals/${receipt.id}/accept`, {});
@@ -154,6 +160,20 @@ describe('the receiving service’s referral pages', () => {
     expect(closedPage.body).toContain('We could not get in touch with the person');
     expect(closedPage.body).not.toContain('/close"');
     expect((await s.referrals.get(world.referrer.ctx, receipt.id)).referral.status).toBe('closed');
+  });
+
+  it('refuses a link worker closing someone facing multiple disadvantage as unreachable, saying to talk to the team lead', async () => {
+    const s = await testServices();
+    const world = await buildReferralWorld();
+    const { receipt } = await s.referrals.refer(world.referrer.ctx, referralFor(world.service));
+    await s.referrals.act(world.teamLead.ctx, receipt.id, 'accept');
+    await s.referrals.act(world.teamLead.ctx, receipt.id, 'allocate', { linkWorker: world.linkWorker.userId });
+    const worker = await browserFor(world.linkWorker);
+    await worker.get(`/referrals/${receipt.id}`);
+    const refused = await worker.post(`/referrals/${receipt.id}/close`, { reason: 'unable-to-contact' });
+    expect(refused.statusCode).toBe(403);
+    expect(errorSummary(refused.body)).toContain('conversation with the team lead');
+    expect((await s.referrals.get(world.teamLead.ctx, receipt.id)).referral.status).toBe('allocated');
   });
 
   it('offers the other social prescribing services to pass a referral to, never this one', async () => {

@@ -8,6 +8,8 @@ import type { OrganisationType, ReferralStatus } from '../../platform/db/schema.
 import { Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed, type FieldError } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../../platform/pagination.js';
 import { text } from '../../platform/validation.js';
+import { allocateWithinCapacity } from '../cases/capacity.js';
+import { closureNeedsTeamLead, londonDay, mdFromIndicators } from '../cases/rules.js';
 import { queueForPerson, queueForReferrer } from '../notifications/outbox.js';
 import { referralPolicy } from './policy.js';
 import {
@@ -102,6 +104,8 @@ export interface ActionInput {
   reason?: unknown;
   linkWorker?: unknown;
   toOrganisation?: unknown;
+  /** Allocating past the link worker's weighted capacity needs the team lead's reason (audited). */
+  overrideReason?: unknown;
 }
 
 export interface ListFilters {
@@ -126,6 +130,7 @@ const AUDIT_ACTIONS: Record<ReferralAction, string> = {
   pause: 'referral.paused',
   resume: 'referral.resumed',
   close: 'referral.closed',
+  reopen: 'referral.reopened',
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -503,6 +508,251 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
     return reason as CloseReason;
   }
 
+  function authorizeAction(ctx: RequestContext, action: ReferralAction): void {
+    const triage = action === 'accept' || action === 'allocate' || action === 'decline' || action === 'redirect';
+    if (triage) authorize(ctx, referralPolicy, 'triage');
+    else if (!can(ctx, referralPolicy, 'progress-any')) authorize(ctx, referralPolicy, 'progress-own');
+  }
+
+  /**
+   * Moves a referral on inside `tx`. An action that does not fit the current status is a Conflict
+   * naming it. Each step keeps its history, mirrors the case, updates the referrer's neutral receipt,
+   * and queues messages. The one place referral (and case) status changes.
+   */
+  async function applyAction(tx: Tx, ctx: RequestContext, id: string, action: ReferralAction, input: ActionInput, redirectTarget: Target | null): Promise<void> {
+    const triage = action === 'accept' || action === 'allocate' || action === 'decline' || action === 'redirect';
+    const referral = await loadForUpdate(tx, ctx, id);
+    if (!actionAllowed(action, referral.status)) {
+      throw new Conflict(`This referral is ${referral.status.replace('-', ' ')}, so it cannot be ${ACTION_DONE[action]} now`);
+    }
+    if (!triage && !can(ctx, referralPolicy, 'progress-any')) {
+      const assigned = referral.caseId
+        ? await tx.selectFrom('supportCase').select('linkWorkerUserId').where('organisationId', '=', ctx.organisationId).where('id', '=', referral.caseId).executeTakeFirst()
+        : undefined;
+      if (assigned?.linkWorkerUserId !== ctx.actor.userId) throw new Forbidden('Only the allocated link worker or a team lead can do this');
+    }
+
+    let reason: string | null = null;
+    let closed: CloseReason | null = null;
+    const patch: Partial<{ caseId: string; statusBeforePause: ReferralStatus | null; closedReason: string | null; redirectedTo: string }> = {};
+    const now = clock();
+    let reopenTo: ReferralStatus | null = null;
+
+    switch (action) {
+      case 'accept': {
+        const caseId = randomUUID();
+        await tx
+          .insertInto('supportCase')
+          .values({
+            organisationId: ctx.organisationId,
+            id: caseId,
+            programmeId: referral.programmeId,
+            personId: referral.personId,
+            referralId: referral.id,
+            status: 'open',
+            linkWorkerUserId: null,
+            multipleDisadvantage: mdFromIndicators(referral.multipleDisadvantage),
+            closedAt: null,
+            closedReason: null,
+          })
+          .execute();
+        // The referral's needs start the person's "what matters" list; the conversation adds to it.
+        if (referral.needs.length) {
+          await tx
+            .insertInto('caseNeed')
+            .values(referral.needs.map((needCode) => ({ organisationId: ctx.organisationId, caseId, needCode, source: 'referral' as const })))
+            .execute();
+        }
+        patch.caseId = caseId;
+        break;
+      }
+      case 'allocate': {
+        const worker = await resolveLinkWorker(tx, ctx, input.linkWorker);
+        const supportCase = await tx
+          .selectFrom('supportCase')
+          .select(['id', 'programmeId', 'multipleDisadvantage', 'linkWorkerUserId'])
+          .where('organisationId', '=', ctx.organisationId)
+          .where('id', '=', referral.caseId!)
+          .executeTakeFirstOrThrow();
+        await allocateWithinCapacity(
+          tx,
+          ctx,
+          { caseId: supportCase.id, programmeId: supportCase.programmeId, multipleDisadvantage: supportCase.multipleDisadvantage, currentLinkWorker: supportCase.linkWorkerUserId },
+          worker,
+          input.overrideReason,
+          now,
+        );
+        reason = `Allocated to ${worker.name}`;
+        break;
+      }
+      case 'reopen': {
+        if (!referral.caseId) throw new Conflict('This referral closed before a case was opened, so there is no case to reopen');
+        // Carries on from where it closed (or, if it closed while paused, from before the pause).
+        const closing = await tx
+          .selectFrom('referralEvent')
+          .select('fromStatus')
+          .where('organisationId', '=', ctx.organisationId)
+          .where('referralId', '=', referral.id)
+          .where('toStatus', '=', 'closed')
+          .orderBy('id', 'desc')
+          .executeTakeFirst();
+        const from = closing?.fromStatus === 'paused' ? referral.statusBeforePause : closing?.fromStatus;
+        reopenTo = from && from !== 'closed' && from !== 'received' && from !== 'paused' ? from : 'accepted';
+        patch.statusBeforePause = null;
+        patch.closedReason = null;
+        reason = text(input.reason) || null;
+        await tx
+          .updateTable('supportCase')
+          .set({ status: 'open', closedAt: null, closedReason: null, reviewDate: null })
+          .where('organisationId', '=', ctx.organisationId)
+          .where('id', '=', referral.caseId)
+          .execute();
+        break;
+      }
+      case 'decline':
+        closed = closeReason(input.reason, DECLINE_REASONS);
+        break;
+      case 'close': {
+        closed = closeReason(input.reason, CLOSE_REASONS.filter((r) => r !== 'redirected'));
+        const supportCase = referral.caseId
+          ? await tx.selectFrom('supportCase').select('multipleDisadvantage').where('organisationId', '=', ctx.organisationId).where('id', '=', referral.caseId).executeTakeFirst()
+          : undefined;
+        if (closed === 'unable-to-contact' && closureNeedsTeamLead(supportCase?.multipleDisadvantage ?? false, closed) && !can(ctx, referralPolicy, 'progress-any')) {
+          throw new Forbidden(
+            'Someone facing multiple disadvantage is never closed because they could not be reached without a conversation with the team lead: talk it through with them, and they can close it if that is right',
+          );
+        }
+        break;
+      }
+      case 'redirect': {
+        const target = redirectTarget!;
+        if (target.organisation.id === ctx.organisationId) throw ValidationFailed.field('toOrganisation', 'Choose a different service from this one');
+        closed = 'redirected';
+        const person = await tx.selectFrom('person').selectAll().where('organisationId', '=', ctx.organisationId).where('id', '=', referral.personId).executeTakeFirstOrThrow();
+        const newId = randomUUID();
+        const { organisationId: _o, id: _i, createdAt: _c, updatedAt: _u, ...personData } = person;
+        const carried: ValidReferral = {
+          person: personData,
+          reason: referral.reason,
+          needs: referral.needs,
+          multipleDisadvantage: referral.multipleDisadvantage as ValidReferral['multipleDisadvantage'],
+          riskNotes: referral.riskNotes,
+          consent: { by: referral.consentBy, method: referral.consentMethod === 'online' ? 'written' : referral.consentMethod },
+          urgency: referral.urgency,
+        };
+        const source = referral.sourceOrganisationId ? { organisationId: referral.sourceOrganisationId, userId: referral.sourceUserId } : null;
+        const intake: Intake = { requestId: ctx.requestId, actor: ctx.actor, source, target, referral: carried };
+        const reference = referenceFrom(randomBytes(8));
+        await setScope(tx, { organisationId: target.organisation.id, userId: ctx.actor.userId });
+        await writeReferral(tx, intake, newId, reference);
+        if (source) {
+          // The referrer's receipt for the new referral; the receiving service may write it.
+          await tx
+            .insertInto('referralReceipt')
+            .values({
+              organisationId: source.organisationId,
+              referralId: newId,
+              receivingOrganisationId: target.organisation.id,
+              reference,
+              personLabel: `${person.givenName} ${person.familyName}`,
+              referrerUserId: source.userId,
+              status: 'received',
+              statusChangedAt: now,
+              closedReason: null,
+              urgency: referral.urgency,
+            })
+            .execute();
+        }
+        await setScope(tx, { organisationId: ctx.organisationId, userId: ctx.actor.userId });
+        patch.redirectedTo = newId;
+        reason = `Passed to ${target.organisation.name}`;
+        break;
+      }
+      case 'pause':
+        patch.statusBeforePause = referral.status;
+        reason = text(input.reason) || null;
+        break;
+      case 'resume':
+        patch.statusBeforePause = null;
+        break;
+      case 'record-first-contact':
+        if (referral.caseId) {
+          await tx
+            .updateTable('supportCase')
+            .set((eb) => ({ firstContactOn: eb.fn.coalesce('firstContactOn', eb.val(londonDay(now))) }))
+            .where('organisationId', '=', ctx.organisationId)
+            .where('id', '=', referral.caseId)
+            .execute();
+        }
+        break;
+      case 'record-engaged':
+        break;
+    }
+
+    const to = nextStatus(action, referral.status, action === 'reopen' ? reopenTo : referral.statusBeforePause);
+    if (closed) {
+      patch.closedReason = closed;
+      reason = reason ?? closed;
+      if (referral.caseId) {
+        await tx
+          .updateTable('supportCase')
+          .set({ status: 'closed', closedAt: now, closedReason: closed })
+          .where('organisationId', '=', ctx.organisationId)
+          .where('id', '=', referral.caseId)
+          .execute();
+      }
+    } else if (action === 'pause' && referral.caseId) {
+      await tx.updateTable('supportCase').set({ status: 'paused' }).where('organisationId', '=', ctx.organisationId).where('id', '=', referral.caseId).execute();
+    } else if (action === 'resume' && referral.caseId) {
+      await tx.updateTable('supportCase').set({ status: 'open' }).where('organisationId', '=', ctx.organisationId).where('id', '=', referral.caseId).execute();
+    }
+
+    await tx
+      .updateTable('referral')
+      .set({ ...patch, status: to, statusChangedAt: now })
+      .where('organisationId', '=', ctx.organisationId)
+      .where('id', '=', referral.id)
+      .execute();
+    await tx
+      .insertInto('referralEvent')
+      .values({
+        organisationId: ctx.organisationId,
+        referralId: referral.id,
+        action,
+        fromStatus: referral.status,
+        toStatus: to,
+        reason,
+        snomedCode: snomedFor(action, closed),
+        actorUserId: ctx.actor.userId,
+        actorLabel: ctx.actor.label,
+      })
+      .execute();
+
+    const before = neutralStatus(referral.status);
+    const after = neutralStatus(to);
+    if (before !== after) {
+      await tx
+        .updateTable('referralReceipt')
+        .set({ status: after, statusChangedAt: now, closedReason: closed ? neutralClosure(closed) : null })
+        .where('receivingOrganisationId', '=', ctx.organisationId)
+        .where('referralId', '=', referral.id)
+        .execute();
+    }
+    if (action === 'accept') {
+      await notifyReferrer(tx, referral, 'referral-accepted');
+      const person = await tx.selectFrom('person').selectAll().where('organisationId', '=', ctx.organisationId).where('id', '=', referral.personId).executeTakeFirstOrThrow();
+      await queueForPerson(tx, ctx.organisationId, person, 'person-referral-accepted');
+    }
+    if (closed) await notifyReferrer(tx, referral, 'referral-closed', neutralClosure(closed));
+
+    await recordAudit(tx, ctx, {
+      action: AUDIT_ACTIONS[action],
+      subjectType: 'referral',
+      subjectId: referral.id,
+      detail: { from: referral.status, to, ...(closed ? { reason: closed } : {}) },
+    });
+  }
+
   const service = {
     listNeeds() {
       return db.kysely.selectFrom('needCode').select(['code', 'label', 'parentCode']).where('active', '=', true).orderBy('sortOrder').orderBy('code').execute();
@@ -730,185 +980,25 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
      * Each step keeps its history, updates the referrer's neutral receipt, and queues messages.
      */
     async act(ctx: RequestContext, id: string, action: ReferralAction, input: ActionInput = {}): Promise<ReferralView> {
-      const triage = action === 'accept' || action === 'allocate' || action === 'decline' || action === 'redirect';
-      if (triage) authorize(ctx, referralPolicy, 'triage');
-      else if (!can(ctx, referralPolicy, 'progress-any')) authorize(ctx, referralPolicy, 'progress-own');
-
+      authorizeAction(ctx, action);
       // Looked up before the transaction: PGlite has one connection, so a query outside `tx` inside it would wait for ever.
       const redirectTarget = action === 'redirect' ? await resolveTarget(input.toOrganisation, undefined) : null;
       return db.kysely.transaction().execute(async (tx) => {
         await setScope(tx, { organisationId: ctx.organisationId, userId: ctx.actor.userId });
-        const referral = await loadForUpdate(tx, ctx, id);
-        if (!actionAllowed(action, referral.status)) {
-          throw new Conflict(`This referral is ${referral.status.replace('-', ' ')}, so it cannot be ${ACTION_DONE[action]} now`);
-        }
-        if (!triage && !can(ctx, referralPolicy, 'progress-any')) {
-          const assigned = referral.caseId
-            ? await tx.selectFrom('supportCase').select('linkWorkerUserId').where('organisationId', '=', ctx.organisationId).where('id', '=', referral.caseId).executeTakeFirst()
-            : undefined;
-          if (assigned?.linkWorkerUserId !== ctx.actor.userId) throw new Forbidden('Only the allocated link worker or a team lead can do this');
-        }
-
-        let reason: string | null = null;
-        let closed: CloseReason | null = null;
-        const patch: Partial<{ caseId: string; statusBeforePause: ReferralStatus | null; closedReason: string; redirectedTo: string }> = {};
-        const now = clock();
-
-        switch (action) {
-          case 'accept': {
-            const caseId = randomUUID();
-            await tx
-              .insertInto('supportCase')
-              .values({
-                organisationId: ctx.organisationId,
-                id: caseId,
-                programmeId: referral.programmeId,
-                personId: referral.personId,
-                referralId: referral.id,
-                status: 'open',
-                linkWorkerUserId: null,
-                multipleDisadvantage: referral.multipleDisadvantage.length > 0,
-                closedAt: null,
-                closedReason: null,
-              })
-              .execute();
-            patch.caseId = caseId;
-            break;
-          }
-          case 'allocate': {
-            const worker = await resolveLinkWorker(tx, ctx, input.linkWorker);
-            await tx.updateTable('supportCase').set({ linkWorkerUserId: worker.id }).where('organisationId', '=', ctx.organisationId).where('id', '=', referral.caseId!).execute();
-            reason = `Allocated to ${worker.name}`;
-            break;
-          }
-          case 'decline':
-            closed = closeReason(input.reason, DECLINE_REASONS);
-            break;
-          case 'close':
-            closed = closeReason(input.reason, CLOSE_REASONS.filter((r) => r !== 'redirected'));
-            break;
-          case 'redirect': {
-            const target = redirectTarget!;
-            if (target.organisation.id === ctx.organisationId) throw ValidationFailed.field('toOrganisation', 'Choose a different service from this one');
-            closed = 'redirected';
-            const person = await tx.selectFrom('person').selectAll().where('organisationId', '=', ctx.organisationId).where('id', '=', referral.personId).executeTakeFirstOrThrow();
-            const newId = randomUUID();
-            const { organisationId: _o, id: _i, createdAt: _c, updatedAt: _u, ...personData } = person;
-            const carried: ValidReferral = {
-              person: personData,
-              reason: referral.reason,
-              needs: referral.needs,
-              multipleDisadvantage: referral.multipleDisadvantage as ValidReferral['multipleDisadvantage'],
-              riskNotes: referral.riskNotes,
-              consent: { by: referral.consentBy, method: referral.consentMethod === 'online' ? 'written' : referral.consentMethod },
-              urgency: referral.urgency,
-            };
-            const source = referral.sourceOrganisationId ? { organisationId: referral.sourceOrganisationId, userId: referral.sourceUserId } : null;
-            const intake: Intake = { requestId: ctx.requestId, actor: ctx.actor, source, target, referral: carried };
-            const reference = referenceFrom(randomBytes(8));
-            await setScope(tx, { organisationId: target.organisation.id, userId: ctx.actor.userId });
-            await writeReferral(tx, intake, newId, reference);
-            if (source) {
-              // The referrer's receipt for the new referral; the receiving service may write it.
-              await tx
-                .insertInto('referralReceipt')
-                .values({
-                  organisationId: source.organisationId,
-                  referralId: newId,
-                  receivingOrganisationId: target.organisation.id,
-                  reference,
-                  personLabel: `${person.givenName} ${person.familyName}`,
-                  referrerUserId: source.userId,
-                  status: 'received',
-                  statusChangedAt: now,
-                  closedReason: null,
-                  urgency: referral.urgency,
-                })
-                .execute();
-            }
-            await setScope(tx, { organisationId: ctx.organisationId, userId: ctx.actor.userId });
-            patch.redirectedTo = newId;
-            reason = `Passed to ${target.organisation.name}`;
-            break;
-          }
-          case 'pause':
-            patch.statusBeforePause = referral.status;
-            reason = text(input.reason) || null;
-            break;
-          case 'resume':
-            patch.statusBeforePause = null;
-            break;
-          case 'record-first-contact':
-          case 'record-engaged':
-            break;
-        }
-
-        const to = nextStatus(action, referral.status, referral.statusBeforePause);
-        if (closed) {
-          patch.closedReason = closed;
-          reason = reason ?? closed;
-          if (referral.caseId) {
-            await tx
-              .updateTable('supportCase')
-              .set({ status: 'closed', closedAt: now, closedReason: closed })
-              .where('organisationId', '=', ctx.organisationId)
-              .where('id', '=', referral.caseId)
-              .execute();
-          }
-        } else if (action === 'pause' && referral.caseId) {
-          await tx.updateTable('supportCase').set({ status: 'paused' }).where('organisationId', '=', ctx.organisationId).where('id', '=', referral.caseId).execute();
-        } else if (action === 'resume' && referral.caseId) {
-          await tx.updateTable('supportCase').set({ status: 'open' }).where('organisationId', '=', ctx.organisationId).where('id', '=', referral.caseId).execute();
-        }
-
-        await tx
-          .updateTable('referral')
-          .set({ ...patch, status: to, statusChangedAt: now })
-          .where('organisationId', '=', ctx.organisationId)
-          .where('id', '=', referral.id)
-          .execute();
-        await tx
-          .insertInto('referralEvent')
-          .values({
-            organisationId: ctx.organisationId,
-            referralId: referral.id,
-            action,
-            fromStatus: referral.status,
-            toStatus: to,
-            reason,
-            snomedCode: snomedFor(action, closed),
-            actorUserId: ctx.actor.userId,
-            actorLabel: ctx.actor.label,
-          })
-          .execute();
-
-        const before = neutralStatus(referral.status);
-        const after = neutralStatus(to);
-        if (before !== after) {
-          await tx
-            .updateTable('referralReceipt')
-            .set({ status: after, statusChangedAt: now, closedReason: closed ? neutralClosure(closed) : null })
-            .where('receivingOrganisationId', '=', ctx.organisationId)
-            .where('referralId', '=', referral.id)
-            .execute();
-        }
-        if (action === 'accept') {
-          await notifyReferrer(tx, referral, 'referral-accepted');
-          const person = await tx.selectFrom('person').selectAll().where('organisationId', '=', ctx.organisationId).where('id', '=', referral.personId).executeTakeFirstOrThrow();
-          await queueForPerson(tx, ctx.organisationId, person, 'person-referral-accepted');
-        }
-        if (closed) await notifyReferrer(tx, referral, 'referral-closed', neutralClosure(closed));
-
-        await recordAudit(tx, ctx, {
-          action: AUDIT_ACTIONS[action],
-          subjectType: 'referral',
-          subjectId: referral.id,
-          detail: { from: referral.status, to, ...(closed ? { reason: closed } : {}) },
-        });
-        return (await fullView(tx, ctx, referral.id))!;
+        await applyAction(tx, ctx, id, action, input, redirectTarget);
+        return (await fullView(tx, ctx, id))!;
       });
     },
 
+    /**
+     * The same transitions inside a caller's transaction (already scoped to ctx's organisation), for
+     * casework: pausing, resuming, closing or reopening a case moves its referral, history and the
+     * referrer's receipt exactly as the referral pages do. Redirecting is triage's alone.
+     */
+    async actWithin(tx: Tx, ctx: RequestContext, id: string, action: Exclude<ReferralAction, 'redirect'>, input: ActionInput = {}): Promise<void> {
+      authorizeAction(ctx, action);
+      await applyAction(tx, ctx, id, action, input, null);
+    },
     /** A possible duplicate is linked (and closed as a duplicate) or kept separate; either way it is recorded. */
     async decideDuplicate(ctx: RequestContext, id: string, input: { decision?: unknown; duplicateOf?: unknown }): Promise<ReferralView> {
       authorize(ctx, referralPolicy, 'triage');

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { authorize, can } from '../../platform/auth/policy.js';
 import type { RequestContext } from '../../platform/context.js';
 import type { ReferralStatus } from '../../platform/db/schema.js';
-import { Conflict, NotFound, ValidationFailed, type FieldError } from '../../platform/errors.js';
+import { Conflict, Forbidden, NotFound, ValidationFailed, type FieldError } from '../../platform/errors.js';
 import type { App } from '../../platform/http/app.js';
 import { formValues, requireContext } from '../../platform/http/request.js';
 import type { Services } from '../../services.js';
@@ -62,6 +62,7 @@ const HISTORY_LABELS: Record<string, string> = {
   pause: 'Paused',
   resume: 'Resumed',
   close: 'Closed',
+  reopen: 'Reopened',
 };
 
 const CONSENT_BY: Record<string, string> = { person: 'The person', representative: 'Their representative' };
@@ -81,6 +82,7 @@ const DONE_MESSAGES: Record<string, (referral: ReferralView) => string> = {
   paused: () => 'Referral paused. Its history is kept, and you can resume it at any time.',
   resumed: () => 'Referral resumed.',
   closed: () => 'Referral closed.',
+  reopened: () => 'Case reopened, with all its history.',
   'duplicate-linked': () => 'Linked as a duplicate.',
   'duplicate-declined': () => 'Linked as a duplicate and declined as already referred.',
   'kept-separate': () => 'Kept separate: this referral is no longer flagged as a possible duplicate.',
@@ -96,6 +98,7 @@ const ACTION_DONE_KEY: Record<ReferralAction, string> = {
   pause: 'paused',
   resume: 'resumed',
   close: 'closed',
+  reopen: 'reopened',
 };
 
 /** Where each service field's error points on the referral page (each form's controls have unique ids). */
@@ -103,7 +106,7 @@ function fieldFor(action: ReferralAction | 'duplicate', field: string): string {
   if (action === 'duplicate') return 'duplicates';
   if (action === 'redirect') return 'toOrganisation';
   if (field === 'reason') return `${action}-reason`;
-  if (field === 'linkWorker' || field === 'toOrganisation') return field;
+  if (field === 'linkWorker' || field === 'toOrganisation' || field === 'overrideReason') return field;
   return 'actions';
 }
 
@@ -162,6 +165,7 @@ interface Chosen {
   reason?: string;
   linkWorker?: string;
   toOrganisation?: string;
+  overrideReason?: string;
 }
 
 export async function referralServiceRoutes(app: App, services: Services): Promise<void> {
@@ -250,6 +254,7 @@ export async function referralServiceRoutes(app: App, services: Services): Promi
           .map((s) => ({ value: s.slug, text: s.name, selected: pick('redirect').toOrganisation === s.slug })),
       ],
       pauseReason: pick('pause').reason ?? '',
+      overrideReason: pick('allocate').overrideReason ?? '',
     };
   }
 
@@ -261,6 +266,10 @@ export async function referralServiceRoutes(app: App, services: Services): Promi
     }
     if (error instanceof Conflict) {
       return reply.code(409).page(REFERRAL, { ...(await referralPage(ctx, id)), errors: [{ field: 'status', message: error.message }] });
+    }
+    // A step the rules keep for a team lead (closing someone facing multiple disadvantage as unreachable).
+    if (error instanceof Forbidden && chosen.action === 'close') {
+      return reply.code(403).page(REFERRAL, { ...(await referralPage(ctx, id)), errors: [{ field: 'close-reason', message: error.message }] });
     }
     throw error;
   }
@@ -336,11 +345,11 @@ export async function referralServiceRoutes(app: App, services: Services): Promi
     const action = (request.params as { action: string }).action as ReferralAction;
     if (!ACTIONS.includes(action)) throw new NotFound(`There is nothing at ${request.url.split('?')[0]}`);
     const values = formValues(request.body);
-    const chosen: Chosen = { action, reason: values.reason, linkWorker: values.linkWorker, toOrganisation: values.toOrganisation };
+    const chosen: Chosen = { action, reason: values.reason, linkWorker: values.linkWorker, toOrganisation: values.toOrganisation, overrideReason: values.overrideReason };
     try {
       // The service takes any length of pause reason; the page keeps it to a sentence or two.
       if (action === 'pause' && (values.reason ?? '').trim().length > 500) throw ValidationFailed.field('reason', 'Reason for pausing must be 500 characters or fewer');
-      await services.referrals.act(ctx, id, action, { reason: values.reason, linkWorker: values.linkWorker, toOrganisation: values.toOrganisation });
+      await services.referrals.act(ctx, id, action, { reason: values.reason, linkWorker: values.linkWorker, toOrganisation: values.toOrganisation, overrideReason: values.overrideReason });
     } catch (error) {
       return refused(reply, ctx, id, chosen, error);
     }

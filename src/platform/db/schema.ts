@@ -145,6 +145,110 @@ export interface SupportCaseTable {
   openedAt: CreatedAt;
   closedAt: Date | null;
   closedReason: string | null;
+  allocatedAt: Date | null;
+  firstContactOn: string | null;
+  reviewDate: string | null;
+}
+
+/** numeric columns arrive as strings from PostgreSQL; read them with Number(). */
+type Numeric = ColumnType<string, number | string, number | string>;
+
+export interface ProgrammeSettingTable {
+  organisationId: string;
+  programmeId: string;
+  sessionCap: number | null;
+  mdExemptFromCap: boolean;
+  weightStandard: Numeric;
+  weightMd: Numeric;
+  defaultCapacity: number;
+  firstContactWorkingDays: number;
+  attemptsBeforeReview: number;
+  updatedBy: string | null;
+  updatedAt: Timestamp;
+}
+
+export interface LinkWorkerCapacityTable {
+  organisationId: string;
+  userId: string;
+  capacity: Numeric;
+  updatedBy: string | null;
+  updatedAt: Timestamp;
+}
+
+export interface CaseContactTable {
+  organisationId: string;
+  id: Generated<string>;
+  caseId: string;
+  contactDate: string;
+  type: 'face-to-face' | 'phone' | 'video' | 'text' | 'home-visit' | 'outreach' | 'accompanied-visit' | 'attempted';
+  durationMinutes: number | null;
+  location: string | null;
+  note: string | null;
+  sensitive: boolean;
+  nextStep: string | null;
+  nextStepDate: string | null;
+  recordedBy: string | null;
+  recordedAt: CreatedAt;
+}
+
+export interface CaseNeedTable {
+  organisationId: string;
+  caseId: string;
+  needCode: string;
+  source: 'referral' | 'conversation';
+  addedAt: CreatedAt;
+}
+
+export interface CasePlanItemTable {
+  organisationId: string;
+  id: Generated<string>;
+  caseId: string;
+  kind: 'strength' | 'goal';
+  words: string;
+  position: number;
+  addedBy: string | null;
+  addedAt: CreatedAt;
+  setAsideAt: Date | null;
+}
+
+export interface PersonSafetyTable {
+  organisationId: string;
+  personId: string;
+  risk: boolean;
+  riskNote: string | null;
+  loneWorking: boolean;
+  loneWorkingNote: string | null;
+  updatedBy: string | null;
+  updatedAt: Timestamp;
+}
+
+export interface SafeguardingConcernTable {
+  organisationId: string;
+  id: Generated<string>;
+  caseId: string;
+  what: string;
+  raisedOn: string;
+  raisedWith: string;
+  recordedBy: string | null;
+  recordedAt: CreatedAt;
+}
+
+export interface CaseEventTable {
+  organisationId: string;
+  id: ColumnType<string, never, never>;
+  caseId: string;
+  kind: 'paused' | 'resumed' | 'closed' | 'reopened' | 'md-changed' | 'allocated';
+  reason: string | null;
+  reviewDate: string | null;
+  closeReason: string | null;
+  multipleDisadvantage: boolean | null;
+  linkWorkerUserId: string | null;
+  overrideReason: string | null;
+  loadAfter: Numeric | null;
+  capacity: Numeric | null;
+  actorUserId: string | null;
+  actorLabel: string;
+  occurredAt: CreatedAt;
 }
 
 export const REFERRAL_STATUSES = ['received', 'accepted', 'allocated', 'first-contact', 'engaged', 'paused', 'closed'] as const;
@@ -363,6 +467,14 @@ export interface DB extends DirectoryDB {
   needCode: NeedCodeTable;
   person: PersonTable;
   supportCase: SupportCaseTable;
+  programmeSetting: ProgrammeSettingTable;
+  linkWorkerCapacity: LinkWorkerCapacityTable;
+  caseContact: CaseContactTable;
+  caseNeed: CaseNeedTable;
+  casePlanItem: CasePlanItemTable;
+  personSafety: PersonSafetyTable;
+  safeguardingConcern: SafeguardingConcernTable;
+  caseEvent: CaseEventTable;
   referral: ReferralTable;
   referralEvent: ReferralEventTable;
   referralReceipt: ReferralReceiptTable;

@@ -13,6 +13,8 @@ function navigationFor(request: FastifyRequest): NavItem[] {
   if (session.role === 'referrer') items.push({ href: '/sent-referrals', text: 'Sent referrals' });
   if (session.role === 'team-lead') items.push({ href: '/referrals/triage', text: 'Triage' });
   if (session.role === 'team-lead' || session.role === 'link-worker') items.push({ href: '/referrals', text: 'Referrals' });
+  if (session.role === 'team-lead' || session.role === 'link-worker') items.push({ href: '/cases', text: 'My caseload' });
+  if (session.role === 'team-lead') items.push({ href: '/team', text: 'Team' });
   if (session.role === 'admin' || session.role === 'team-lead') items.push({ href: '/admin/users', text: 'Users' });
   if (session.role === 'admin') items.push({ href: '/admin/audit', text: 'Audit trail' });
   if (session.role === 'link-worker' || session.role === 'team-lead') items.push({ href: '/directory', text: 'Community directory' });
@@ -20,6 +22,7 @@ function navigationFor(request: FastifyRequest): NavItem[] {
   if (session.role === 'provider') items.push({ href: '/provider/services', text: 'Your services' });
   if (session.role === 'admin') items.push({ href: '/admin/outbox', text: 'Outbox' });
   if (session.role === 'admin') items.push({ href: '/admin/measures', text: 'Outcome measures' });
+  if (session.role === 'admin' || session.role === 'team-lead') items.push({ href: '/admin/programme-settings', text: 'Programme settings' });
   if (session.platformAdmin) items.push({ href: '/admin/organisations', text: 'Organisations' });
   if (session.platformAdmin) items.push({ href: '/admin/needs', text: 'Needs' });
   items.push({ href: '/account/tokens', text: 'API tokens' });
