@@ -139,4 +139,15 @@ describe('outcome measures on a case', () => {
     expect(await table.getByRole('row').nth(2).textContent()).toMatch(/6 Apr 2026\s*Review\s*7 \(High\)\s*7 \(High\)\s*6 \(Medium\)\s*3 \(Low\)/);
     await done();
   });
+
+  it('an administrator’s Outcome measures page and its add form are accessible, errors included', async () => {
+    const { page, done } = await as('admin@linkwork.example');
+    await page.getByRole('link', { name: 'Outcome measures' }).click();
+    await page.waitForLoadState();
+    await expectAccessible(page);
+    expect(await page.locator('main').textContent()).toContain('Wording for licensed measures');
+    await submit(page, 'Add measure');
+    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain('Enter the lowest answer as a whole number');
+    await done();
+  });
 });
