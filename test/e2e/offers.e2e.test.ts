@@ -49,7 +49,7 @@ describe('offers: Aisha tries, refuses and goes; the provider welcomes her', () 
     await visit(page, '/referrals');
     await page.locator('tr', { hasText: 'Aisha Rahman' }).getByRole('link').click();
     await page.waitForLoadState();
-    caseId = ((await page.locator('main code').first().textContent()) ?? '').trim();
+    caseId = ((await page.getByRole('link', { name: 'Open the case' }).getAttribute('href')) ?? '').replace('/cases/', '');
     expect(caseId).toMatch(/^[0-9a-f-]{36}$/);
 
     await visit(page, `/cases/${caseId}/offers`);

@@ -79,7 +79,7 @@ describe('outcome measures on a case', () => {
     await lead.page.getByRole('row', { name: /Dee Walker/ }).getByRole('link').click();
     await lead.page.waitForLoadState();
     await submit(lead.page, 'Accept referral');
-    caseId = (await lead.page.locator('main code').first().textContent())?.trim() ?? '';
+    caseId = ((await lead.page.getByRole('link', { name: 'Open the case' }).getAttribute('href')) ?? '').replace('/cases/', '');
     expect(caseId).toMatch(/^[0-9a-f-]{36}$/);
     await lead.done();
   });
