@@ -95,12 +95,12 @@ describe('bearer token authentication', () => {
     expect(settings).toEqual({ organisation: other.id, user: '', tokenHash: '' });
   });
 
-  it('may be called by the application role only, as its owner, with a fixed search path', async () => {
+  it.each(['app_authenticate_token', 'app_find_session'])('%s runs with the caller’s rights, may be called by the application role only, with a fixed search path', async (name) => {
     const db = await testDatabase();
     const { rows } = await sql<{ definer: boolean; config: string[]; acl: string[] }>`
-      SELECT prosecdef AS definer, proconfig AS config, proacl::text[] AS acl FROM pg_proc WHERE proname = 'app_authenticate_token'`.execute(db.kysely);
+      SELECT prosecdef AS definer, proconfig AS config, proacl::text[] AS acl FROM pg_proc WHERE proname = ${name}`.execute(db.kysely);
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.definer).toBe(true);
+    expect(rows[0]!.definer).toBe(false);
     expect(rows[0]!.config).toContain('search_path=pg_catalog, public');
     expect(rows[0]!.acl.some((entry) => entry.startsWith('='))).toBe(false);
     expect(rows[0]!.acl.some((entry) => entry.startsWith('linkwork_app=X'))).toBe(true);
