@@ -105,7 +105,9 @@ async function run(label: string, db: Database): Promise<void> {
   await db.close();
 }
 
-await run('pglite', await openDatabase({ kind: 'pglite' }));
+// BENCH_DATABASES=postgresql (or pglite) measures one of the two only.
+const only = process.env.BENCH_DATABASES?.split(',');
+if (!only || only.includes('pglite')) await run('pglite', await openDatabase({ kind: 'pglite' }));
 const postgres = benchPostgres();
-if (postgres) await run('postgresql', await openDatabase({ kind: 'postgresql', ...postgres }));
-else console.log('\n(PostgreSQL not measured: set BENCH_DATABASE_URL, or run `bash .ci/run npm run bench`)');
+if (postgres && (!only || only.includes('postgresql'))) await run('postgresql', await openDatabase({ kind: 'postgresql', ...postgres }));
+else if (!postgres) console.log('\n(PostgreSQL not measured: set BENCH_DATABASE_URL, or run `bash .ci/run npm run bench`)');
