@@ -1,5 +1,7 @@
-// An authenticated JSON API call (bearer token → hash lookup under RLS → membership → response)
-// against a floor measured in the same run: a bare Fastify route running the same lookup SQL directly.
+// An authenticated JSON API call (bearer token → one authentication statement → organisation →
+// response) against floors measured in the same run, taking turns request by request: a bare Fastify
+// route sending the same SQL directly, and one sending the four statements (in a transaction) that
+// token authentication took before migrations/0007.
 import Fastify from 'fastify';
 import { sql } from 'kysely';
 import { systemContext } from '../src/platform/context.js';
@@ -8,7 +10,7 @@ import { hashSecret } from '../src/platform/auth/secrets.js';
 import { buildApp } from '../src/platform/http/app.js';
 import { registerRoutes } from '../src/routes.js';
 import { createServices } from '../src/services.js';
-import { benchPostgres, measure, row } from './support.js';
+import { benchPostgres, measureTogether, row } from './support.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const secret = 'bench-secret-bench-secret-bench-secret-0123';
@@ -25,6 +27,12 @@ async function run(label: string, db: Database): Promise<void> {
   const floor = Fastify();
   const tokenHash = hashSecret(token.token);
   floor.get('/floor', async () => {
+    const found = (await sql<{ organisation_id: string; user_id: string }>`
+      SELECT organisation_id, user_id, role, platform_admin FROM app_authenticate_token(${tokenHash})`.execute(db.kysely)).rows[0]!;
+    const org = await sql<{ slug: string; name: string }>`SELECT slug, name FROM organisation WHERE id = ${found.organisation_id}`.execute(db.kysely);
+    return { userId: found.user_id, organisation: org.rows[0] };
+  });
+  floor.get('/floor-before', async () => {
     const found = await db.kysely.transaction().execute(async (tx) => {
       await sql`SELECT set_config('app.token_hash', ${tokenHash}, true)`.execute(tx);
       const t = await sql<{ organisation_id: string; user_id: string }>`
@@ -40,21 +48,28 @@ async function run(label: string, db: Database): Promise<void> {
   });
   await floor.ready();
 
-  const floorTiming = await measure(REQUESTS, () => floor.inject({ method: 'GET', url: '/floor' }));
-  const appTiming = await measure(REQUESTS, async () => {
-    const response = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token.token}` } });
-    if (response.statusCode !== 200) throw new Error(`unexpected ${response.statusCode}`);
+  const timings = await measureTogether(REQUESTS, {
+    floor: () => floor.inject({ method: 'GET', url: '/floor' }),
+    before: () => floor.inject({ method: 'GET', url: '/floor-before' }),
+    app: async () => {
+      const response = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${token.token}` } });
+      if (response.statusCode !== 200) throw new Error(`unexpected ${response.statusCode}`);
+    },
   });
-  console.log(`\n[${label}] GET /api/v1/me with a bearer token, ${REQUESTS} sequential requests (in-process inject)`);
-  console.log(row('floor: bare Fastify route, same SQL', floorTiming));
-  console.log(row('Linkwork: token auth, RLS context, schemas', appTiming));
-  console.log(`ratio (Linkwork / floor throughput): ${(appTiming.perSecond / floorTiming.perSecond).toFixed(2)}×`);
+  console.log(`\n[${label}] GET /api/v1/me with a bearer token, ${REQUESTS} sequential requests each (in-process inject, taking turns)`);
+  console.log(row('floor: bare Fastify route, same SQL', timings.floor));
+  console.log(row('floor: authentication SQL before 0007', timings.before));
+  console.log(row('Linkwork: token auth, RLS context, schemas', timings.app));
+  console.log(`ratio (Linkwork / floor throughput): ${(timings.app.perSecond / timings.floor.perSecond).toFixed(2)}×`);
+  console.log(`ratio (Linkwork / authentication SQL before 0007): ${(timings.app.perSecond / timings.before.perSecond).toFixed(2)}×`);
   await app.close();
   await floor.close();
   await db.close();
 }
 
-await run('pglite', await openDatabase({ kind: 'pglite' }));
+// BENCH_DATABASES=postgresql (or pglite) measures one of the two only.
+const only = process.env.BENCH_DATABASES?.split(',');
+if (!only || only.includes('pglite')) await run('pglite', await openDatabase({ kind: 'pglite' }));
 const postgres = benchPostgres();
-if (postgres) await run('postgresql', await openDatabase({ kind: 'postgresql', ...postgres }));
-else console.log('\n(PostgreSQL not measured: set BENCH_DATABASE_URL, or run `bash .ci/run npm run bench`)');
+if (postgres && (!only || only.includes('postgresql'))) await run('postgresql', await openDatabase({ kind: 'postgresql', ...postgres }));
+else if (!postgres) console.log('\n(PostgreSQL not measured: set BENCH_DATABASE_URL, or run `bash .ci/run npm run bench`)');

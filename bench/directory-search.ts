@@ -16,7 +16,7 @@ import { openDatabase, setScope, type Database } from '../src/platform/db/databa
 import { buildApp } from '../src/platform/http/app.js';
 import { registerRoutes } from '../src/routes.js';
 import { createServices } from '../src/services.js';
-import { benchPostgres, measure, row, type Timing } from './support.js';
+import { benchPostgres, measure, measureTogether, row, type Timing } from './support.js';
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -118,28 +118,6 @@ function planSummary(lines: string[]): string {
   ]
     .filter(Boolean)
     .join('\n');
-}
-
-/** Like measure(), for several pieces of work taking turns (in a rotating order), each timed on its own. */
-async function measureTogether(count: number, works: Record<string, () => Promise<unknown>>): Promise<Record<string, Timing>> {
-  const names = Object.keys(works);
-  for (let i = 0; i < Math.min(50, count); i++) for (const name of names) await works[name]!();
-  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-  for (let i = 0; i < count; i++) {
-    for (let k = 0; k < names.length; k++) {
-      const name = names[(i + k) % names.length]!;
-      const t = performance.now();
-      await works[name]!();
-      samples[name]!.push(performance.now() - t);
-    }
-  }
-  return Object.fromEntries(
-    names.map((name) => {
-      const list = samples[name]!.sort((a, b) => a - b);
-      const at = (q: number) => list[Math.min(list.length - 1, Math.floor(q * list.length))]!;
-      return [name, { perSecond: (count / list.reduce((a, b) => a + b, 0)) * 1000, p50: at(0.5), p95: at(0.95) }];
-    }),
-  );
 }
 
 const ratio = (app: Timing, floor: Timing) => ({ p50: app.p50 / floor.p50, p95: app.p95 / floor.p95 });

@@ -1,6 +1,7 @@
 // POST /api/v1/referrals (schema + validation + token auth + RLS context + person + referral +
-// history + receipt + outbox + audit, in one transaction) against a floor measured in the same run:
-// a bare Fastify route that parses the same JSON and does one INSERT of the referral row.
+// history + receipt + outbox + audit, in one transaction) against floors measured in the same run,
+// taking turns request by request: a bare Fastify route that parses the same JSON and does one INSERT
+// of the referral row, and one making the same eight writes as separate statements.
 import { randomBytes, randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { sql } from 'kysely';
@@ -10,7 +11,7 @@ import { openDatabase, type Database } from '../src/platform/db/database.js';
 import { buildApp } from '../src/platform/http/app.js';
 import { registerRoutes } from '../src/routes.js';
 import { createServices } from '../src/services.js';
-import { benchPostgres, measure, row } from './support.js';
+import { benchPostgres, measureTogether, row } from './support.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 1000);
 const secret = 'bench-secret-bench-secret-bench-secret-0123';
@@ -84,13 +85,16 @@ async function run(label: string, db: Database): Promise<void> {
   const app = await buildApp({ config: { sessionSecret: secret, logLevel: 'silent', trustProxy: false, databaseKind: db.kind, rateLimitPerMinute: 1_000_000 }, services, routes: registerRoutes, logger: false });
 
   let i = 0;
-  const floorTiming = await measure(REQUESTS, () => floor.inject({ method: 'POST', url: '/floor', payload: body(i++) }));
-  const writesTiming = await measure(REQUESTS, () => floor.inject({ method: 'POST', url: '/floor-writes', payload: body(i++) }));
-  const appTiming = await measure(REQUESTS, async () => {
-    const response = await app.inject({ method: 'POST', url: '/api/v1/referrals', payload: body(i++), headers: { authorization: `Bearer ${token}` } });
-    if (response.statusCode !== 201) throw new Error(`unexpected ${response.statusCode}: ${response.body}`);
+  const timings = await measureTogether(REQUESTS, {
+    floor: () => floor.inject({ method: 'POST', url: '/floor', payload: body(i++) }),
+    writes: () => floor.inject({ method: 'POST', url: '/floor-writes', payload: body(i++) }),
+    app: async () => {
+      const response = await app.inject({ method: 'POST', url: '/api/v1/referrals', payload: body(i++), headers: { authorization: `Bearer ${token}` } });
+      if (response.statusCode !== 201) throw new Error(`unexpected ${response.statusCode}: ${response.body}`);
+    },
   });
-  console.log(`\n[${label}] POST /api/v1/referrals, ${REQUESTS} sequential requests (in-process inject)`);
+  const { floor: floorTiming, writes: writesTiming, app: appTiming } = timings;
+  console.log(`\n[${label}] POST /api/v1/referrals, ${REQUESTS} sequential requests each (in-process inject, taking turns)`);
   console.log(row('floor: bare Fastify route, one INSERT', floorTiming));
   console.log(row('floor: the same 8 writes as raw SQL', writesTiming));
   console.log(row('Linkwork: full intake (8 writes, RLS, audit)', appTiming));
@@ -101,7 +105,9 @@ async function run(label: string, db: Database): Promise<void> {
   await db.close();
 }
 
-await run('pglite', await openDatabase({ kind: 'pglite' }));
+// BENCH_DATABASES=postgresql (or pglite) measures one of the two only.
+const only = process.env.BENCH_DATABASES?.split(',');
+if (!only || only.includes('pglite')) await run('pglite', await openDatabase({ kind: 'pglite' }));
 const postgres = benchPostgres();
-if (postgres) await run('postgresql', await openDatabase({ kind: 'postgresql', ...postgres }));
-else console.log('\n(PostgreSQL not measured: set BENCH_DATABASE_URL, or run `bash .ci/run npm run bench`)');
+if (postgres && (!only || only.includes('postgresql'))) await run('postgresql', await openDatabase({ kind: 'postgresql', ...postgres }));
+else if (!postgres) console.log('\n(PostgreSQL not measured: set BENCH_DATABASE_URL, or run `bash .ci/run npm run bench`)');

@@ -22,6 +22,31 @@ export async function measure(count: number, work: () => Promise<unknown>): Prom
   return { perSecond: (count / total) * 1000, p50: at(0.5), p95: at(0.95) };
 }
 
+/**
+ * Like measure(), for several pieces of work taking turns, request by request (in a rotating order),
+ * each timed on its own: load from anything else on the machine then falls on all of them alike.
+ */
+export async function measureTogether<K extends string>(count: number, works: Record<K, () => Promise<unknown>>): Promise<Record<K, Timing>> {
+  const names = Object.keys(works) as K[];
+  for (let i = 0; i < Math.min(50, count); i++) for (const name of names) await works[name]();
+  const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let i = 0; i < count; i++) {
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(i + k) % names.length]!;
+      const t = performance.now();
+      await works[name]();
+      samples[name].push(performance.now() - t);
+    }
+  }
+  return Object.fromEntries(
+    names.map((name): [K, Timing] => {
+      const list = samples[name].sort((a, b) => a - b);
+      const at = (q: number) => list[Math.min(list.length - 1, Math.floor(q * list.length))]!;
+      return [name, { perSecond: (count / list.reduce((a, b) => a + b, 0)) * 1000, p50: at(0.5), p95: at(0.95) }];
+    }),
+  ) as Record<K, Timing>;
+}
+
 export function row(label: string, t: Timing): string {
   return `${label.padEnd(44)} ${t.perSecond.toFixed(0).padStart(7)}/s   p50 ${t.p50.toFixed(2).padStart(6)} ms   p95 ${t.p95.toFixed(2).padStart(6)} ms`;
 }

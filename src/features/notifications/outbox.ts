@@ -1,5 +1,6 @@
 import type { Tx } from '../../platform/db/database.js';
-import type { PreferredContact } from '../../platform/db/schema.js';
+import type { Insertable } from 'kysely';
+import type { OutboxMessageTable, PreferredContact } from '../../platform/db/schema.js';
 import { personMessage, referrerMessage, type PersonTemplate, type ReferrerTemplate } from './templates.js';
 
 /**
@@ -7,6 +8,17 @@ import { personMessage, referrerMessage, type PersonTemplate, type ReferrerTempl
  * for a change that rolled back, and never lost for one that committed. A sender (GOV.UK Notify when
  * configured) delivers them later; without one they wait in the outbox, which admins can read.
  */
+/** The outbox row for a message to a referrer, for callers that write it within a larger statement. */
+export function referrerOutboxRow(
+  organisationId: string,
+  email: string,
+  template: ReferrerTemplate,
+  data: { reference: string; service: string; closure?: string },
+): Insertable<OutboxMessageTable> {
+  const message = referrerMessage(template, data);
+  return { organisationId, channel: 'email', recipientKind: 'referrer', recipient: email, template, subject: message.subject, body: message.body, lastError: null, sentAt: null };
+}
+
 export async function queueForReferrer(
   tx: Tx,
   organisationId: string,
@@ -14,11 +26,7 @@ export async function queueForReferrer(
   template: ReferrerTemplate,
   data: { reference: string; service: string; closure?: string },
 ): Promise<void> {
-  const message = referrerMessage(template, data);
-  await tx
-    .insertInto('outboxMessage')
-    .values({ organisationId, channel: 'email', recipientKind: 'referrer', recipient: email, template, subject: message.subject, body: message.body, lastError: null, sentAt: null })
-    .execute();
+  await tx.insertInto('outboxMessage').values(referrerOutboxRow(organisationId, email, template, data)).execute();
 }
 
 export interface PersonContact {
@@ -41,13 +49,17 @@ export function personChannel(person: PersonContact): { channel: 'email' | 'text
   return null;
 }
 
-export async function queueForPerson(tx: Tx, organisationId: string, person: PersonContact, template: PersonTemplate): Promise<boolean> {
+/** The outbox row for a message to the person, or null when they chose no route a message may take. */
+export function personOutboxRow(organisationId: string, person: PersonContact, template: PersonTemplate): Insertable<OutboxMessageTable> | null {
   const route = personChannel(person);
-  if (!route) return false;
+  if (!route) return null;
   const message = personMessage(template, { firstName: person.preferredName ?? person.givenName });
-  await tx
-    .insertInto('outboxMessage')
-    .values({ organisationId, channel: route.channel, recipientKind: 'person', recipient: route.recipient, template, subject: message.subject, body: message.body, lastError: null, sentAt: null })
-    .execute();
+  return { organisationId, channel: route.channel, recipientKind: 'person', recipient: route.recipient, template, subject: message.subject, body: message.body, lastError: null, sentAt: null };
+}
+
+export async function queueForPerson(tx: Tx, organisationId: string, person: PersonContact, template: PersonTemplate): Promise<boolean> {
+  const row = personOutboxRow(organisationId, person, template);
+  if (!row) return false;
+  await tx.insertInto('outboxMessage').values(row).execute();
   return true;
 }

@@ -103,6 +103,34 @@ describe('referral intake and the closed loop', () => {
     expect((await s.referrals.listForService(world.teamLead.ctx, { queue: true })).items).toHaveLength(1);
   });
 
+  it('reuses the person the service already knows by NHS number, bringing only their contact details up to date', async () => {
+    const s = await testServices();
+    const world = await buildReferralWorld();
+    const first = await s.referrals.refer(world.referrer.ctx, referralFor(world.service));
+    const again = referralFor(world.service);
+    again.person = { ...again.person, givenName: 'Samuel', postcode: 'LS6 1AN', phone: '07700900456' };
+    const second = await s.referrals.refer(world.referrer.ctx, again);
+    const other = referralFor(world.service);
+    other.person = { ...other.person, nhsNumber: '9990000026' };
+    const third = await s.referrals.refer(world.referrer.ctx, other);
+
+    const db = await testDatabase();
+    const rows = await db.inScope({ organisationId: world.service.id, userId: null }, (tx) =>
+      tx
+        .selectFrom('referral as r')
+        .innerJoin('person as p', (join) => join.onRef('p.organisationId', '=', 'r.organisationId').onRef('p.id', '=', 'r.personId'))
+        .select(['r.id', 'r.personId', 'p.givenName', 'p.postcode', 'p.phone'])
+        .where('r.organisationId', '=', world.service.id)
+        .execute(),
+    );
+    const of = (id: string) => rows.find((r) => r.id === id)!;
+    expect(of(second.receipt.id).personId).toBe(of(first.receipt.id).personId);
+    expect(of(first.receipt.id)).toMatchObject({ givenName: 'Sam', postcode: 'LS6 1AN', phone: '07700900456' });
+    expect(of(third.receipt.id).personId).not.toBe(of(first.receipt.id).personId);
+    // The receipt says whom the referrer referred, as they wrote it.
+    expect(second.receipt.personName).toBe('Samuel Taylor');
+  });
+
   it('keeps practices apart: another practice sees nothing, at the service and in the database', async () => {
     const s = await testServices();
     const world = await buildReferralWorld();

@@ -1,16 +1,16 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { recordAudit } from '../../platform/audit/audit.js';
+import { auditRow, recordAudit } from '../../platform/audit/audit.js';
 import { authorize, can } from '../../platform/auth/policy.js';
 import type { RequestContext } from '../../platform/context.js';
-import { setScope, type Database, type Tx } from '../../platform/db/database.js';
+import { setScope, type Database, type DbScope, type Tx } from '../../platform/db/database.js';
 import type { OrganisationType, ReferralStatus } from '../../platform/db/schema.js';
 import { Conflict, FieldErrors, Forbidden, NotFound, ValidationFailed, type FieldError } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../../platform/pagination.js';
 import { text } from '../../platform/validation.js';
 import { allocateWithinCapacity } from '../cases/capacity.js';
 import { closureNeedsTeamLead, londonDay, mdFromIndicators } from '../cases/rules.js';
-import { queueForPerson, queueForReferrer } from '../notifications/outbox.js';
+import { personOutboxRow, queueForPerson, queueForReferrer, referrerOutboxRow } from '../notifications/outbox.js';
 import { referralPolicy } from './policy.js';
 import {
   ACTION_DONE,
@@ -165,22 +165,32 @@ interface Target {
 export function createReferralService(db: Database, clock: () => Date = () => new Date()) {
   /**
    * Everything an intake needs to look up, in one round trip: the service and programme, which of
-   * the requested need codes are active, and the referrer's email for their notification.
+   * the requested need codes are active, and the referrer's email for their notification. Inside a
+   * transaction, the same statement can set the transaction's scope (`scope`), saving another round
+   * trip: what it reads (organisations, programmes, need codes, users) does not depend on the scope.
    */
-  async function lookupIntake(raw: { toOrganisation?: unknown; programme?: unknown; needs?: unknown }, actorUserId: string | null) {
+  async function lookupIntake(
+    executor: Database['kysely'] | Tx,
+    raw: { toOrganisation?: unknown; programme?: unknown; needs?: unknown },
+    actorUserId: string | null,
+    scope?: DbScope,
+  ) {
     const slug = text(raw.toOrganisation).toLowerCase();
     const programmeSlug = text(raw.programme).toLowerCase();
     const requested = Array.isArray(raw.needs) ? raw.needs.filter((n): n is string => typeof n === 'string') : typeof raw.needs === 'string' ? [raw.needs] : [];
+    const scopeColumns = scope
+      ? sql`, set_config('app.organisation_id', ${scope.organisationId ?? ''}, true) AS scope_organisation, set_config('app.user_id', ${scope.userId ?? ''}, true) AS scope_user`
+      : sql``;
     const { rows } = await sql<{
       id: string | null; slug: string | null; name: string | null; type: string | null; createdAt: Date | null;
       programmeId: string | null; programmeSlug: string | null; programmeName: string | null; known: string[]; email: string | null;
     }>`
       SELECT o.id, o.slug, o.name, o.type, o.created_at, g.id AS programme_id, g.slug AS programme_slug, g.name AS programme_name,
              ARRAY(SELECT code FROM need_code WHERE active AND code = ANY(${requested}::text[])) AS known,
-             (SELECT email FROM app_user WHERE id = ${actorUserId}::uuid) AS email
+             (SELECT email FROM app_user WHERE id = ${actorUserId}::uuid) AS email${scopeColumns}
       FROM (SELECT 1) AS one
       LEFT JOIN organisation o ON o.slug = ${slug} AND o.type = 'sp-service'
-      LEFT JOIN programme g ON g.organisation_id = o.id AND (CASE WHEN ${programmeSlug} = '' THEN g.is_default ELSE g.slug = ${programmeSlug} END)`.execute(db.kysely);
+      LEFT JOIN programme g ON g.organisation_id = o.id AND (CASE WHEN ${programmeSlug} = '' THEN g.is_default ELSE g.slug = ${programmeSlug} END)`.execute(executor);
     const row = rows[0]!;
     const errors: FieldError[] = [];
     if (slug === '') errors.push({ field: 'toOrganisation', message: 'Choose the social prescribing service to refer to' });
@@ -211,7 +221,7 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
 
   /** The social prescribing service (and programme) a referral goes to. */
   async function resolveTarget(rawOrganisation: unknown, rawProgramme: unknown): Promise<Target> {
-    const { target, targetErrors } = await lookupIntake({ toOrganisation: rawOrganisation, programme: rawProgramme }, null);
+    const { target, targetErrors } = await lookupIntake(db.kysely, { toOrganisation: rawOrganisation, programme: rawProgramme }, null);
     if (!target) throw new ValidationFailed(targetErrors);
     return target;
   }
@@ -246,39 +256,6 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
     return row ? toReceiptView(row) : null;
   }
 
-  /** Reuses the person when the NHS number is already known to this service, keeping contact details current. */
-  async function findOrCreatePerson(tx: Tx, organisationId: string, person: ValidReferral['person']): Promise<string> {
-    if (person.nhsNumber) {
-      const known = await tx
-        .selectFrom('person')
-        .select('id')
-        .where('organisationId', '=', organisationId)
-        .where('nhsNumber', '=', person.nhsNumber)
-        .executeTakeFirst();
-      if (known) {
-        await tx
-          .updateTable('person')
-          .set({
-            postcode: person.postcode,
-            noFixedAbode: person.noFixedAbode,
-            phone: person.phone,
-            email: person.email,
-            safeToLeaveMessage: person.safeToLeaveMessage,
-            preferredContact: person.preferredContact,
-            contactNotes: person.contactNotes,
-            updatedAt: clock(),
-          })
-          .where('organisationId', '=', organisationId)
-          .where('id', '=', known.id)
-          .execute();
-        return known.id;
-      }
-    }
-    const id = randomUUID();
-    await tx.insertInto('person').values({ organisationId, id, ...person, updatedAt: clock() }).execute();
-    return id;
-  }
-
   interface Intake {
     requestId: string | null;
     actor: RequestContext['actor'];
@@ -288,81 +265,140 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
     consentMethod?: 'online';
   }
 
-  /** Writes a referral for the receiving service, inside a transaction already scoped to it. */
-  async function writeReferral(tx: Tx, intake: Intake, id: string, reference: string): Promise<void> {
+  /**
+   * Writes a referral for the receiving service, inside a transaction already scoped to it: the
+   * person, the referral, its first history entry, the messages it sends and its audit event, in one
+   * statement (each write is a round trip, and intake is the busiest write there is). The person is
+   * reused when the NHS number is already known to this service, with their contact details brought
+   * up to date; names and date of birth stay as the service recorded them.
+   */
+  async function writeReferral(tx: Tx, intake: Intake, id: string, reference: string, referrerEmail: string | null = null): Promise<void> {
     const { target, referral } = intake;
+    const { person } = referral;
     const organisationId = target.organisation.id;
-    const personId = await findOrCreatePerson(tx, organisationId, referral.person);
     const now = clock();
-    await tx
-      .insertInto('referral')
-      .values({
-        organisationId,
-        id,
-        reference,
-        programmeId: target.programme.id,
-        personId,
-        sourceType: intake.source ? 'professional' : 'self',
-        sourceOrganisationId: intake.source?.organisationId ?? null,
-        sourceUserId: intake.source?.userId ?? null,
-        reason: referral.reason,
-        urgency: referral.urgency,
-        needs: referral.needs,
-        multipleDisadvantage: referral.multipleDisadvantage,
-        riskNotes: referral.riskNotes,
-        consentGiven: true,
-        consentBy: referral.consent.by,
-        consentMethod: intake.consentMethod ?? referral.consent.method,
-        consentAt: now,
-        status: 'received',
-        statusBeforePause: null,
-        statusChangedAt: now,
-        closedReason: null,
-        caseId: null,
-        duplicateOf: null,
-        duplicateDecision: null,
-        redirectedTo: null,
-      })
-      .execute();
-    await tx
-      .insertInto('referralEvent')
-      .values({ organisationId, referralId: id, action: 'receive', fromStatus: null, toStatus: 'received', reason: null, snomedCode: null, actorUserId: intake.actor.userId, actorLabel: intake.actor.label })
-      .execute();
-    await queueForPerson(tx, organisationId, referral.person, 'person-referral-received');
-    await recordAudit(tx, { requestId: intake.requestId, actor: intake.actor, organisationId }, {
+    const messages = [
+      personOutboxRow(organisationId, person, 'person-referral-received'),
+      referrerEmail ? referrerOutboxRow(organisationId, referrerEmail, 'referral-received', { reference, service: target.organisation.name }) : null,
+    ].filter((message) => message !== null);
+    const writes = tx
+      .with('personRow', (q) =>
+        q
+          .insertInto('person')
+          .values({ organisationId, id: randomUUID(), ...person, updatedAt: now })
+          .onConflict((oc) =>
+            oc
+              .columns(['organisationId', 'nhsNumber'])
+              .where('nhsNumber', 'is not', null)
+              .doUpdateSet({
+                postcode: person.postcode,
+                noFixedAbode: person.noFixedAbode,
+                phone: person.phone,
+                email: person.email,
+                safeToLeaveMessage: person.safeToLeaveMessage,
+                preferredContact: person.preferredContact,
+                contactNotes: person.contactNotes,
+                updatedAt: now,
+              }),
+          )
+          .returning('id'),
+      )
+      .with('referralRow', (q) =>
+        q
+          .insertInto('referral')
+          .values({
+            organisationId,
+            id,
+            reference,
+            programmeId: target.programme.id,
+            personId: q.selectFrom('personRow').select('personRow.id'),
+            sourceType: intake.source ? 'professional' : 'self',
+            sourceOrganisationId: intake.source?.organisationId ?? null,
+            sourceUserId: intake.source?.userId ?? null,
+            reason: referral.reason,
+            urgency: referral.urgency,
+            needs: referral.needs,
+            multipleDisadvantage: referral.multipleDisadvantage,
+            riskNotes: referral.riskNotes,
+            consentGiven: true,
+            consentBy: referral.consent.by,
+            consentMethod: intake.consentMethod ?? referral.consent.method,
+            consentAt: now,
+            status: 'received',
+            statusBeforePause: null,
+            statusChangedAt: now,
+            closedReason: null,
+            caseId: null,
+            duplicateOf: null,
+            duplicateDecision: null,
+            redirectedTo: null,
+          })
+          .returning('id'),
+      )
+      .with('eventRow', (q) =>
+        q
+          .insertInto('referralEvent')
+          .values({ organisationId, referralId: id, action: 'receive', fromStatus: null, toStatus: 'received', reason: null, snomedCode: null, actorUserId: intake.actor.userId, actorLabel: intake.actor.label })
+          .returning('referralId'),
+      );
+    const audit = auditRow({ requestId: intake.requestId, actor: intake.actor, organisationId }, {
       action: 'referral.received',
       subjectType: 'referral',
       subjectId: id,
       detail: { source: intake.source ? 'professional' : 'self', urgency: referral.urgency },
     });
+    if (messages.length > 0) {
+      await writes.with('messageRows', (q) => q.insertInto('outboxMessage').values(messages).returning('id')).insertInto('auditEvent').values(audit).execute();
+    } else {
+      await writes.insertInto('auditEvent').values(audit).execute();
+    }
   }
 
-  /** The referrer's receipt and notification, written while scoped to the referring organisation. */
-  async function writeReceipt(tx: Tx, intake: Intake, id: string, reference: string, at: Date): Promise<void> {
+  /**
+   * The referrer's receipt and audit event (and the Idempotency-Key, when one was sent), in one
+   * statement, inside a transaction scoped to the referring organisation.
+   */
+  async function writeReceipt(tx: Tx, intake: Intake, id: string, reference: string, at: Date, idempotency: { key: string; requestHash: string } | null): Promise<void> {
     const source = intake.source!;
     const { person } = intake.referral;
-    await tx
-      .insertInto('referralReceipt')
-      .values({
-        organisationId: source.organisationId,
-        referralId: id,
-        receivingOrganisationId: intake.target.organisation.id,
-        reference,
-        personLabel: `${person.givenName} ${person.familyName}`,
-        referrerUserId: source.userId,
-        status: 'received',
-        statusChangedAt: at,
-        createdAt: at,
-        closedReason: null,
-        urgency: intake.referral.urgency,
-      })
-      .execute();
-    await recordAudit(tx, { requestId: intake.requestId, actor: intake.actor, organisationId: source.organisationId }, {
+    const writes = tx.with('receiptRow', (q) =>
+      q
+        .insertInto('referralReceipt')
+        .values({
+          organisationId: source.organisationId,
+          referralId: id,
+          receivingOrganisationId: intake.target.organisation.id,
+          reference,
+          personLabel: `${person.givenName} ${person.familyName}`,
+          referrerUserId: source.userId,
+          status: 'received',
+          statusChangedAt: at,
+          createdAt: at,
+          closedReason: null,
+          urgency: intake.referral.urgency,
+        })
+        .returning('referralId'),
+    );
+    const audit = auditRow({ requestId: intake.requestId, actor: intake.actor, organisationId: source.organisationId }, {
       action: 'referral.sent',
       subjectType: 'referral',
       subjectId: id,
       detail: { to: intake.target.organisation.slug },
     });
+    if (idempotency) {
+      await writes
+        .with('keyRow', (q) =>
+          q
+            .insertInto('idempotencyKey')
+            .values({ organisationId: source.organisationId, key: idempotency.key, requestHash: idempotency.requestHash, receivingOrganisationId: intake.target.organisation.id, referralId: id })
+            .returning('key'),
+        )
+        .insertInto('auditEvent')
+        .values(audit)
+        .execute();
+    } else {
+      await writes.insertInto('auditEvent').values(audit).execute();
+    }
   }
 
   async function notifyReferrer(tx: Tx, referral: { organisationId: string; sourceUserId: string | null; reference: string }, template: 'referral-received' | 'referral-accepted' | 'referral-closed', closure?: string) {
@@ -772,27 +808,20 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
     /**
      * A referral from a signed-in professional (form or API). Validates everything first; then one
      * transaction writes the referrer's receipt (in the referrer's organisation) and the referral,
-     * person, history, messages and audit (in the receiving service's).
+     * person, history, messages and audit (in the receiving service's). Round trips are what an
+     * intake costs (docs/benchmarks.md), so the lookup sets the referrer's scope as it reads, and
+     * each organisation's writes are one statement.
      */
     async refer(ctx: RequestContext, input: ReferralRequest, options: { idempotencyKey?: string } = {}): Promise<{ receipt: ReferralReceiptView; replayed: boolean }> {
       authorize(ctx, referralPolicy, 'create');
-      const looked = await lookupIntake(input, ctx.actor.userId);
-      const { target, referral } = checkIntake(input, looked);
-      const { actorEmail } = looked;
       const key = options.idempotencyKey?.trim();
-      if (key !== undefined && (key.length === 0 || key.length > 200)) throw ValidationFailed.field('Idempotency-Key', 'Idempotency-Key must be 1 to 200 characters');
       const requestHash = createHash('sha256').update(canonical(input)).digest('hex');
-      const intake: Intake = {
-        requestId: ctx.requestId,
-        actor: ctx.actor,
-        source: { organisationId: ctx.organisationId, userId: ctx.actor.userId },
-        target,
-        referral,
-      };
+      const mine = { organisationId: ctx.organisationId, userId: ctx.actor.userId };
       const run = () =>
         db.kysely.transaction().execute(async (tx) => {
-          const mine = { organisationId: ctx.organisationId, userId: ctx.actor.userId };
-          await setScope(tx, mine);
+          const looked = await lookupIntake(tx, input, ctx.actor.userId, mine);
+          const { target, referral } = checkIntake(input, looked);
+          if (key !== undefined && (key.length === 0 || key.length > 200)) throw ValidationFailed.field('Idempotency-Key', 'Idempotency-Key must be 1 to 200 characters');
           if (key) {
             const earlier = await tx.selectFrom('idempotencyKey').selectAll().where('organisationId', '=', ctx.organisationId).where('key', '=', key).executeTakeFirst();
             if (earlier) {
@@ -800,21 +829,13 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
               return { receipt: (await receiptView(tx, ctx.organisationId, earlier.referralId))!, replayed: true };
             }
           }
+          const intake: Intake = { requestId: ctx.requestId, actor: ctx.actor, source: mine, target, referral };
           const id = randomUUID();
           const reference = referenceFrom(randomBytes(8));
-          if (key) {
-            await tx
-              .insertInto('idempotencyKey')
-              .values({ organisationId: ctx.organisationId, key, requestHash, receivingOrganisationId: target.organisation.id, referralId: id })
-              .execute();
-          }
           const at = clock();
-          await writeReceipt(tx, intake, id, reference, at);
+          await writeReceipt(tx, intake, id, reference, at, key ? { key, requestHash } : null);
           await setScope(tx, { organisationId: target.organisation.id, userId: ctx.actor.userId });
-          await writeReferral(tx, intake, id, reference);
-          if (actorEmail) {
-            await queueForReferrer(tx, target.organisation.id, actorEmail, 'referral-received', { reference, service: target.organisation.name });
-          }
+          await writeReferral(tx, intake, id, reference, looked.actorEmail);
           const receipt: ReferralReceiptView = {
             id,
             reference,
@@ -842,7 +863,7 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
      * person is already known, so the form cannot be used to find out who uses the service.
      */
     async selfRefer(requestId: string | null, input: ReferralRequest): Promise<{ serviceName: string }> {
-      const { target, referral } = checkIntake(input, await lookupIntake(input, null));
+      const { target, referral } = checkIntake(input, await lookupIntake(db.kysely, input, null));
       const actor = { userId: null, label: 'self-referral', platformAdmin: false };
       await db.inScope({ organisationId: target.organisation.id, userId: null }, (tx) =>
         writeReferral(tx, { requestId, actor, source: null, target, referral, consentMethod: 'online' }, randomUUID(), referenceFrom(randomBytes(8))),

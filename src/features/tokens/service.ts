@@ -4,6 +4,7 @@ import { authorize, can } from '../../platform/auth/policy.js';
 import { hashSecret, newSecret } from '../../platform/auth/secrets.js';
 import type { RequestContext } from '../../platform/context.js';
 import type { Database } from '../../platform/db/database.js';
+import type { Role } from '../../platform/db/schema.js';
 import { FieldErrors, NotFound } from '../../platform/errors.js';
 import { text } from '../../platform/validation.js';
 import { tokenPolicy } from './policy.js';
@@ -17,8 +18,6 @@ export interface TokenSummary {
   lastUsedAt: Date | null;
   revokedAt: Date | null;
 }
-
-const LAST_USED_SLACK_MS = 60_000;
 
 export function createTokenService(db: Database) {
   return {
@@ -79,40 +78,23 @@ export function createTokenService(db: Database) {
       });
     },
 
-    /** Resolves a bearer token to its user and organisation, or null if unknown, revoked or deactivated. */
+    /**
+     * Resolves a bearer token to its user, organisation and role, or null if it is unknown, revoked,
+     * or its user or membership deactivated. One statement (see migrations/0007): it runs on every API
+     * request, and nothing is cached, so a revocation holds from the next request.
+     */
     async authenticate(token: string, requestId: string | null): Promise<RequestContext | null> {
       if (!token.startsWith(TOKEN_PREFIX)) return null;
-      const tokenHash = hashSecret(token);
-      return db.kysely.transaction().execute(async (tx) => {
-        await sql`SELECT set_config('app.token_hash', ${tokenHash}, true)`.execute(tx);
-        const found = await tx
-          .selectFrom('apiToken as t')
-          .innerJoin('appUser as u', 'u.id', 't.userId')
-          .select(['t.id', 't.organisationId', 't.userId', 't.lastUsedAt', 'u.active', 'u.platformAdmin'])
-          .where('t.tokenHash', '=', tokenHash)
-          .where('t.revokedAt', 'is', null)
-          .executeTakeFirst();
-        if (!found || !found.active) return null;
-        await sql`SELECT set_config('app.organisation_id', ${found.organisationId}, true),
-                         set_config('app.user_id', ${found.userId}, true)`.execute(tx);
-        const membership = await tx
-          .selectFrom('membership')
-          .select('role')
-          .where('organisationId', '=', found.organisationId)
-          .where('userId', '=', found.userId)
-          .where('active', '=', true)
-          .executeTakeFirst();
-        if (!membership) return null;
-        if (!found.lastUsedAt || Date.now() - new Date(found.lastUsedAt).getTime() > LAST_USED_SLACK_MS) {
-          await tx.updateTable('apiToken').set({ lastUsedAt: new Date() }).where('tokenHash', '=', tokenHash).execute();
-        }
-        return {
-          requestId,
-          organisationId: found.organisationId,
-          role: membership.role,
-          actor: { userId: found.userId, label: found.userId, platformAdmin: found.platformAdmin },
-        };
-      });
+      const { rows } = await sql<{ organisationId: string; userId: string; role: Role; platformAdmin: boolean }>`
+        SELECT organisation_id, user_id, role, platform_admin FROM app_authenticate_token(${hashSecret(token)})`.execute(db.kysely);
+      const found = rows[0];
+      if (!found) return null;
+      return {
+        requestId,
+        organisationId: found.organisationId,
+        role: found.role,
+        actor: { userId: found.userId, label: found.userId, platformAdmin: found.platformAdmin },
+      };
     },
   };
 }

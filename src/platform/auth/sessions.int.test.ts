@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../../test/support/db.js';
 import { buildOrganisation, buildUser, testServices, type TestUser } from '../../../test/support/factories.js';
@@ -81,5 +82,55 @@ describe('session timeouts', () => {
     const response = await (await testApp()).inject({ method: 'GET', url: '/', cookies: { lw_session: cookie! } });
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toMatch(/^\/sign-in/);
+  });
+
+  it('refuses and deletes the session of a deactivated membership or account', async () => {
+    const { sessions, users } = await testServices();
+    const organisation = await buildOrganisation();
+    const admin = await buildUser(organisation, 'admin');
+    const member = await buildUser(organisation, 'link-worker');
+    const byMembership = await sessions.create(member.userId, organisation.id);
+    await users.deactivate(admin.ctx, member.userId);
+    expect(await sessions.find(byMembership)).toBeNull();
+    expect(await stored(byMembership)).toBeUndefined();
+
+    const other = await buildUser(organisation, 'link-worker');
+    const byAccount = await sessions.create(other.userId, organisation.id);
+    await db.kysely.updateTable('appUser').set({ active: false }).where('id', '=', other.userId).execute();
+    expect(await sessions.find(byAccount)).toBeNull();
+    expect(await stored(byAccount)).toBeUndefined();
+  });
+
+  it('gives the organisation’s name and role and counts the organisations the user can switch to, touching it at most once a minute', async () => {
+    const { sessions } = await testServices();
+    const first = await buildOrganisation({ name: 'First PCN' });
+    const person = await buildUser(first, 'team-lead');
+    await buildUser(await buildOrganisation(), 'referrer', { email: person.email, password: '' });
+    const id = await sessions.create(person.userId, first.id);
+    const seen = (await stored(id))!.lastSeenAt;
+    expect(await sessions.find(id)).toEqual({
+      idHash: hashSecret(id),
+      userId: person.userId,
+      userName: 'Test User',
+      platformAdmin: false,
+      organisationId: first.id,
+      organisationName: 'First PCN',
+      role: 'team-lead',
+      membershipCount: 2,
+    });
+    expect((await stored(id))!.lastSeenAt).toEqual(seen);
+  });
+
+  it('leaves the caller’s row-level security settings as they were', async () => {
+    const { sessions } = await testServices();
+    const id = await sessions.create(user.userId, user.organisation.id);
+    const other = await buildOrganisation();
+    const settings = await db.inScope({ organisationId: other.id, userId: null }, async (tx) => {
+      const { rows } = await sql<{ role: string }>`SELECT role FROM app_find_session(${hashSecret(id)}, ${IDLE_MINUTES}::integer)`.execute(tx);
+      expect(rows).toEqual([{ role: 'link-worker' }]);
+      return (await sql<{ organisation: string; user: string }>`
+        SELECT current_setting('app.organisation_id', true) AS organisation, current_setting('app.user_id', true) AS user`.execute(tx)).rows[0];
+    });
+    expect(settings).toEqual({ organisation: other.id, user: '' });
   });
 });

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { Role } from '../db/schema.js';
 import { hashSecret, newSecret } from './secrets.js';
@@ -19,9 +20,6 @@ export interface LiveSession {
   membershipCount: number;
 }
 
-/** Writing last_seen_at on every request would turn reads into writes; a minute's slack is enough. */
-const TOUCH_AFTER_MS = 60_000;
-
 export function createSessionStore(db: Database, settings: SessionSettings) {
   return {
     /** A fresh id every time: sign-in never reuses a session id a visitor already had (fixation). */
@@ -39,49 +37,17 @@ export function createSessionStore(db: Database, settings: SessionSettings) {
       return id;
     },
 
-    /** The session's user and role, or null when it is unknown, idle too long, past its limit, or revoked. */
+    /**
+     * The session's user and role, or null when it is unknown, idle too long, past its limit, or
+     * revoked (and then it is deleted). One statement (see migrations/0007): it runs on every page.
+     */
     async find(id: string): Promise<LiveSession | null> {
       const idHash = hashSecret(id);
-      const row = await db.kysely
-        .selectFrom('userSession as s')
-        .innerJoin('appUser as u', 'u.id', 's.userId')
-        .innerJoin('organisation as o', 'o.id', 's.organisationId')
-        .select(['s.idHash', 's.userId', 's.organisationId', 's.lastSeenAt', 's.expiresAt', 'u.name as userName', 'u.active', 'u.platformAdmin', 'o.name as organisationName'])
-        .where('s.idHash', '=', idHash)
-        .executeTakeFirst();
-      if (!row) return null;
-      const now = Date.now();
-      const idleFor = now - new Date(row.lastSeenAt).getTime();
-      if (!row.active || now > new Date(row.expiresAt).getTime() || idleFor > settings.idleMinutes * 60_000) {
-        await this.destroy(id);
-        return null;
-      }
-      const memberships = await db.inScope({ organisationId: row.organisationId, userId: row.userId }, (tx) =>
-        tx
-          .selectFrom('membership')
-          .select(['organisationId', 'role'])
-          .where('userId', '=', row.userId)
-          .where('active', '=', true)
-          .execute(),
-      );
-      const membership = memberships.find((m) => m.organisationId === row.organisationId);
-      if (!membership) {
-        await this.destroy(id);
-        return null;
-      }
-      if (idleFor > TOUCH_AFTER_MS) {
-        await db.kysely.updateTable('userSession').set({ lastSeenAt: new Date() }).where('idHash', '=', idHash).execute();
-      }
-      return {
-        idHash,
-        userId: row.userId,
-        userName: row.userName,
-        platformAdmin: row.platformAdmin,
-        organisationId: row.organisationId,
-        organisationName: row.organisationName,
-        role: membership.role,
-        membershipCount: memberships.length,
-      };
+      const { rows } = await sql<Omit<LiveSession, 'idHash'>>`
+        SELECT user_id, user_name, platform_admin, organisation_id, organisation_name, role, membership_count
+        FROM app_find_session(${idHash}, ${settings.idleMinutes}::integer)`.execute(db.kysely);
+      const found = rows[0];
+      return found ? { idHash, ...found } : null;
     },
 
     async switchOrganisation(idHash: string, organisationId: string): Promise<void> {
