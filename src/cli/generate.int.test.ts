@@ -1,30 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { linkwork } from '../../test/support/cli.js';
 
 /**
  * `linkwork generate` as people run it, in a child process on an embedded database (the generator
  * itself is tested on both databases in src/features/synthetic).
  */
-const BIN = fileURLToPath(new URL('../../bin/linkwork.js', import.meta.url));
 const SLOW = 240_000;
-
-function linkwork(dataDir: string, args: string[], extra: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...extra };
-  for (const name of ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'SESSION_SECRET', 'NODE_OPTIONS', 'LINKWORK_GENERATE_PASSWORD']) if (!(name in extra)) delete env[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe.skipIf(process.env.LINKWORK_TEST_BACKEND === 'postgresql')('linkwork generate', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'linkwork-cli-generate-'));
@@ -34,7 +18,7 @@ describe.skipIf(process.env.LINKWORK_TEST_BACKEND === 'postgresql')('linkwork ge
     'fills a fresh database, prints the summary and the commissioners\' sign-ins, and will not write the same seed again',
     async () => {
       const args = ['generate', '--referrals', '300', '--services', '20', '--seed', '5'];
-      const first = await linkwork(dataDir, args, { LINKWORK_GENERATE_PASSWORD: 'a-password-for-the-test' });
+      const first = await linkwork(dataDir, args, undefined, { LINKWORK_GENERATE_PASSWORD: 'a-password-for-the-test' });
       expect(first.code).toBe(0);
       expect(first.stdout).toMatch(/^Synthetic national year, seed 5: 2025-04-01 to 2026-03-31\n/);
       expect(first.stdout).toMatch(/\n {2}referral +\d+\n/);

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { linkwork } from '../../test/support/cli.js';
 import { buildTestReferral } from '../../test/support/outcomes.js';
 import { openDatabase } from '../platform/db/database.js';
 import { createServices } from '../services.js';
@@ -12,22 +11,7 @@ import { createServices } from '../services.js';
  * `linkwork import gp-attendance` and `linkwork export outcomes` as people run them, on an embedded
  * database prepared in-process with a case, programme settings and recorded measures.
  */
-const BIN = fileURLToPath(new URL('../../bin/linkwork.js', import.meta.url));
 const SLOW = 180_000;
-
-function linkwork(dataDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-  for (const name of ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'SESSION_SECRET', 'NODE_OPTIONS']) delete env[name];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe.skipIf(process.env.LINKWORK_TEST_BACKEND === 'postgresql')('linkwork outcomes commands', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'linkwork-outcomes-cli-'));

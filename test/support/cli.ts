@@ -14,15 +14,18 @@ export interface CliResult {
   stderr: string;
 }
 
-export function cliEnv(dataDir: string): NodeJS.ProcessEnv {
+const UNSET = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'SESSION_SECRET', 'NODE_OPTIONS', 'LINKWORK_GENERATE_PASSWORD'];
+
+/** `extra` sets variables for this run, including any of those otherwise left out. */
+export function cliEnv(dataDir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
-  for (const name of ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'SESSION_SECRET', 'NODE_OPTIONS']) delete env[name];
-  return env;
+  for (const name of UNSET) delete env[name];
+  return { ...env, ...extra };
 }
 
-export function linkwork(dataDir: string, args: string[], input?: string): Promise<CliResult> {
+export function linkwork(dataDir: string, args: string[], input?: string, extra: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(dataDir), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { env: cliEnv(dataDir, extra), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
