@@ -1,34 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser, openPage } from './support/browser.js';
-import { SignInPage, visit } from './support/pages.js';
-import { startServer, type RunningServer } from './support/server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible } from './support/browser.js';
+import { visit } from './support/pages.js';
+import { useDemoApp } from './support/app.js';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function as(email: string): Promise<{ page: Page; done: () => Promise<void> }> {
-  const { context, page, problems } = await openPage(browser, server.url);
-  const signIn = new SignInPage(page);
-  await signIn.open();
-  await signIn.signIn(email);
-  return {
-    page,
-    done: async () => {
-      expect(problems).toEqual([]);
-      await context.close();
-    },
-  };
-}
+const app = useDemoApp();
+const { as } = app;
 
 /** Clicks a button or link and checks the page it lands on with axe. */
 async function press(page: Page, role: 'button' | 'link', name: string | RegExp): Promise<void> {

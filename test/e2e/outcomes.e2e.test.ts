@@ -1,40 +1,11 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectAccessible, launchBrowser, openPage } from './support/browser.js';
-import { SignInPage, visit } from './support/pages.js';
-import { startServer, type RunningServer } from './support/server.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectAccessible, submit } from './support/browser.js';
+import { visit } from './support/pages.js';
+import { useDemoApp } from './support/app.js';
 
-let server: RunningServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-
-async function as(email: string): Promise<{ page: Page; done: () => Promise<void> }> {
-  const { context, page, problems } = await openPage(browser, server.url);
-  const signIn = new SignInPage(page);
-  await signIn.open();
-  await signIn.signIn(email);
-  return {
-    page,
-    done: async () => {
-      expect(problems).toEqual([]);
-      await context.close();
-    },
-  };
-}
-
-async function submit(page: Page, button: string): Promise<void> {
-  await page.getByRole('button', { name: button, exact: true }).click();
-  await page.waitForLoadState();
-  await expectAccessible(page);
-}
+const app = useDemoApp();
+const { as } = app;
 
 /** Answers one ONS4 question by its wording, 0–10. */
 async function answer(page: Page, question: RegExp, value: number): Promise<void> {
@@ -52,7 +23,7 @@ describe('outcome measures on a case', () => {
   let caseId = '';
 
   it('a person refers themselves and the team lead accepts, opening a case', async () => {
-    const { context, page, problems } = await openPage(browser, server.url);
+    const { context, page, problems } = await app.open();
     await visit(page, '/self-referral');
     if (!page.url().includes('/self-referral/')) {
       await page.getByRole('link').filter({ hasText: 'Riverside' }).first().click();

@@ -1,31 +1,11 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { SignInPage, visit } from './support/pages.js';
+import { visit } from './support/pages.js';
 import { useDemoApp } from './support/app.js';
-import { expectAccessible } from './support/browser.js';
+import { expectAccessible, submit } from './support/browser.js';
 
 const app = useDemoApp();
-
-/** Each role in its own browser context, checked for console errors and off-server requests. */
-async function as(email: string): Promise<{ page: Page; done: () => Promise<void> }> {
-  const { context, page, problems } = await app.open();
-  const signIn = new SignInPage(page);
-  await signIn.open();
-  await signIn.signIn(email);
-  return {
-    page,
-    done: async () => {
-      expect(problems).toEqual([]);
-      await context.close();
-    },
-  };
-}
-
-async function submit(page: Page, button: string): Promise<void> {
-  await page.getByRole('button', { name: button, exact: true }).click();
-  await page.waitForLoadState();
-  await expectAccessible(page);
-}
+const { as } = app;
 
 describe('a referral from a GP practice, through triage, with a neutral status back', () => {
   let reference = '';
