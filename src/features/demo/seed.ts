@@ -112,6 +112,8 @@ interface DemoCase {
   contacts: [number, ContactType, string, string?, number?][];
   goals?: string;
   strengths?: string;
+  /** Outcome measures as [days ago, measure, timepoint, answers], recorded as a link worker would. */
+  measures?: [number, string, 'baseline' | 'review', number[]][];
 }
 
 /**
@@ -135,6 +137,12 @@ const DEMO_CASES: DemoCase[] = [
     ],
     goals: 'Play football again, with Jo there the first time\nGet somewhere of my own',
     strengths: 'Good at football\nLooks out for others at the hostel',
+    measures: [
+      [12, 'ndt', 'baseline', [3, 2, 2, 2, 2, 3, 3, 3, 3, 3]],
+      [12, 'ons4', 'baseline', [3, 3, 4, 7]],
+      [2, 'ndt', 'review', [2, 1, 2, 1, 1, 2, 2, 3, 2, 2]],
+      [2, 'ons4', 'review', [5, 5, 5, 5]],
+    ],
   },
   {
     person: { givenName: 'Margaret', familyName: 'Evans', dateOfBirth: '1945-03-14', postcode: 'BS5 6XX', phone: '07700900123', preferredContact: 'phone', safeToLeaveMessage: true, accessibilityNeeds: 'Hard of hearing: speak clearly, large print' },
@@ -150,6 +158,10 @@ const DEMO_CASES: DemoCase[] = [
     ],
     goals: 'Have people to talk to during the week',
     strengths: 'Loves gardening\nHer neighbour drives',
+    measures: [
+      [20, 'ons4', 'baseline', [4, 5, 3, 6]],
+      [6, 'ons4', 'review', [6, 6, 6, 4]],
+    ],
   },
   {
     person: { givenName: 'Tom', familyName: 'Baker', dateOfBirth: '1974-09-02', postcode: 'BS5 0HH', phone: '07700900456', preferredContact: 'phone', safeToLeaveMessage: true },
@@ -205,6 +217,9 @@ async function seedDemoCases(services: Services, ids: Map<string, string>, userI
     }
     if (demo.goals || demo.strengths) {
       await services.cases.saveWhatMatters(worker, accepted.caseId!, { needs: demo.needs, goals: demo.goals, strengths: demo.strengths });
+    }
+    for (const [daysAgo, measure, timepoint, answers] of demo.measures ?? []) {
+      await services.outcomes.record(worker, accepted.caseId!, { measure, timepoint, completedOn: addDays(today, -daysAgo), answers });
     }
   }
 }
