@@ -72,3 +72,17 @@ export class Browser {
     return this.post('/sign-in', { email, password });
   }
 }
+
+/** A browser signed in as this user (sign-in checked: it must redirect). */
+export async function signedInBrowser(user: { email: string; password: string }): Promise<Browser> {
+  const browser = new Browser(await testApp());
+  const signedIn = await browser.signIn(user.email, user.password);
+  if (signedIn.statusCode !== 303) throw new Error(`sign-in as ${user.email} answered ${signedIn.statusCode}, not 303`);
+  return browser;
+}
+
+/** The text of the NHS error summary, or '' when the page has none. */
+export function errorSummary(body: string): string {
+  const match = /class="nhsuk-error-summary"[\s\S]*?<\/ul>/.exec(body);
+  return match ? match[0].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ') : '';
+}

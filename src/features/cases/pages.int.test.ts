@@ -1,24 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Browser, testApp } from '../../../test/support/http.js';
-import { buildUser, testServices, type TestUser } from '../../../test/support/factories.js';
+import { errorSummary, signedInBrowser, testApp } from '../../../test/support/http.js';
+import { buildUser, testServices } from '../../../test/support/factories.js';
 import { buildReferralWorld, referralFor } from '../../../test/support/referrals.js';
 import { addDays, londonDay } from './rules.js';
 
 beforeAll(async () => {
   await testApp();
 });
-
-async function browserFor(user: TestUser): Promise<Browser> {
-  const browser = new Browser(await testApp());
-  const signedIn = await browser.signIn(user.email, user.password);
-  expect(signedIn.statusCode).toBe(303);
-  return browser;
-}
-
-function errorSummary(body: string): string {
-  const match = /class="nhsuk-error-summary"[\s\S]*?<\/ul>/.exec(body);
-  return match ? match[0].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ') : '';
-}
 
 async function allocatedCase(world: Awaited<ReturnType<typeof buildReferralWorld>>) {
   const s = await testServices();
@@ -32,7 +20,7 @@ describe('the casework pages', () => {
   it('a link worker finds the case in their caseload, logs contacts, records what matters, pauses, resumes and closes', async () => {
     const world = await buildReferralWorld();
     const { caseId, referralId } = await allocatedCase(world);
-    const worker = await browserFor(world.linkWorker);
+    const worker = await signedInBrowser(world.linkWorker);
 
     const caseload = await worker.get('/cases');
     expect(caseload.statusCode).toBe(200);
@@ -57,7 +45,7 @@ describe('the casework pages', () => {
     expect(contacts.body).toContain('Contact logged.');
     expect(contacts.body).toContain('Told me about the abuse');
 
-    const colleague = await browserFor(await buildUser(world.service, 'link-worker'));
+    const colleague = await signedInBrowser(await buildUser(world.service, 'link-worker'));
     const theirs = await colleague.get(`/cases/${caseId}/contacts`);
     expect(theirs.statusCode).toBe(200);
     expect(theirs.body).not.toContain('Told me about the abuse');
@@ -86,7 +74,7 @@ describe('the casework pages', () => {
     expect(closed.body).toContain('Reopen case');
     expect(closed.body).toContain('The person’s goals are met');
 
-    const referrer = await browserFor(world.referrer);
+    const referrer = await signedInBrowser(world.referrer);
     const sent = await referrer.get(`/sent-referrals/${referralId}`);
     expect(sent.body).toContain('does not affect the person’s care');
     expect(sent.body).not.toMatch(/goals are met|football|abuse/i);
@@ -95,7 +83,7 @@ describe('the casework pages', () => {
   it('records safety flags and concerns on the safety page, with field errors', async () => {
     const world = await buildReferralWorld();
     const { caseId } = await allocatedCase(world);
-    const worker = await browserFor(world.linkWorker);
+    const worker = await signedInBrowser(world.linkWorker);
     expect((await worker.get(`/cases/${caseId}/safety`)).statusCode).toBe(200);
     const bad = await worker.post(`/cases/${caseId}/safety/concerns`, { what: '', raisedWith: '' });
     expect(bad.statusCode).toBe(400);
@@ -112,7 +100,7 @@ describe('the casework pages', () => {
     await s.cases.setCapacity(world.teamLead.ctx, world.linkWorker.userId, '1');
     const { receipt } = await s.referrals.refer(world.referrer.ctx, referralFor(world.service, { urgency: 'urgent' }));
     const accepted = await s.referrals.act(world.teamLead.ctx, receipt.id, 'accept');
-    const lead = await browserFor(world.teamLead);
+    const lead = await signedInBrowser(world.teamLead);
     const team = await lead.get('/team');
     expect(team.statusCode).toBe(200);
     expect(team.body).toContain('0 days');
@@ -127,14 +115,14 @@ describe('the casework pages', () => {
     expect(after.body).toContain('Over capacity');
     expect(after.body).toContain('Nobody is waiting.');
 
-    const worker = await browserFor(world.linkWorker);
+    const worker = await signedInBrowser(world.linkWorker);
     expect((await worker.get('/team')).statusCode).toBe(403);
   });
 
   it('lets administrators change programme settings, refusing a bad value with its field', async () => {
     const world = await buildReferralWorld();
     const admin = await buildUser(world.service, 'admin');
-    const browser = await browserFor(admin);
+    const browser = await signedInBrowser(admin);
     const page = await browser.get('/admin/programme-settings');
     expect(page.statusCode).toBe(200);
     const programme = /action="\/admin\/programme-settings\/([0-9a-f-]{36})"/.exec(page.body)![1]!;
@@ -144,6 +132,6 @@ describe('the casework pages', () => {
     expect(bad.body).toContain(`href="#settings-${programme}-weightMd"`);
     expect((await browser.post(`/admin/programme-settings/${programme}`, { ...form, sessionCap: '8' })).statusCode).toBe(303);
     expect((await browser.get('/admin/programme-settings')).body).toContain('value="8"');
-    expect((await (await browserFor(world.linkWorker)).get('/admin/programme-settings')).statusCode).toBe(403);
+    expect((await (await signedInBrowser(world.linkWorker)).get('/admin/programme-settings')).statusCode).toBe(403);
   });
 });

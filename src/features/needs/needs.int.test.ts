@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { systemContext, type RequestContext } from '../../platform/context.js';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '../../platform/errors.js';
 import type { Organisation, Role } from '../../platform/db/schema.js';
-import { Browser, testApp } from '../../../test/support/http.js';
+import { signedInBrowser } from '../../../test/support/http.js';
 import { buildOrganisation, buildUser, testServices, unique } from '../../../test/support/factories.js';
 import { buildReferralWorld, referralFor } from '../../../test/support/referrals.js';
 
@@ -165,15 +165,9 @@ describe('needs taxonomy service', () => {
 });
 
 describe('needs pages', () => {
-  async function browserFor(user: { email: string; password: string }) {
-    const browser = new Browser(await testApp());
-    await browser.signIn(user.email, user.password);
-    return browser;
-  }
-
   it('lets a platform administrator list, add, rename, deactivate and reactivate needs', async () => {
     const admin = await platformAdmin();
-    const browser = await browserFor(admin);
+    const browser = await signedInBrowser(admin);
     const list = await browser.get('/admin/needs');
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain('Homelessness or risk of it');
@@ -212,7 +206,7 @@ describe('needs pages', () => {
   it('refuses the needs pages to an organisation’s administrator who is not a platform administrator', async () => {
     const organisation = await buildOrganisation();
     const admin = await buildUser(organisation, 'admin');
-    const browser = await browserFor(admin);
+    const browser = await signedInBrowser(admin);
     expect((await browser.get('/')).body).not.toContain('href="/admin/needs"');
     expect((await browser.get('/admin/needs')).statusCode).toBe(403);
     expect((await browser.get('/admin/needs/new')).statusCode).toBe(403);

@@ -1,25 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Browser, testApp } from '../../../test/support/http.js';
-import { buildOrganisation, buildUser, testServices, type TestUser } from '../../../test/support/factories.js';
+import { errorSummary, signedInBrowser, testApp } from '../../../test/support/http.js';
+import { buildOrganisation, buildUser, testServices } from '../../../test/support/factories.js';
 import { buildReferralWorld, referralFor } from '../../../test/support/referrals.js';
 
 // The shared database and app start once per worker: in a hook, with the hook's longer timeout.
 beforeAll(async () => {
   await testApp();
 });
-
-async function browserFor(user: TestUser): Promise<Browser> {
-  const browser = new Browser(await testApp());
-  const signedIn = await browser.signIn(user.email, user.password);
-  expect(signedIn.statusCode).toBe(303);
-  return browser;
-}
-
-/** The text of the NHS error summary, or '' when the page has none. */
-function errorSummary(body: string): string {
-  const match = /class="nhsuk-error-summary"[\s\S]*?<\/ul>/.exec(body);
-  return match ? match[0].replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ') : '';
-}
 
 function countMatches(body: string, pattern: RegExp): number {
   return (body.match(pattern) ?? []).length;
@@ -30,7 +17,7 @@ describe('the receiving service’s referral pages', () => {
     const s = await testServices();
     const world = await buildReferralWorld();
     const { receipt } = await s.referrals.refer(world.referrer.ctx, referralFor(world.service, { urgency: 'urgent' }));
-    const lead = await browserFor(world.teamLead);
+    const lead = await signedInBrowser(world.teamLead);
 
     const queue = await lead.get('/referrals/triage');
     expect(queue.statusCode).toBe(200);
@@ -69,7 +56,7 @@ describe('the receiving service’s referral pages', () => {
     expect(allocated.statusCode).toBe(303);
     expect((await lead.get(allocated.headers.location!)).body).toContain('Allocated to Test User.');
 
-    const worker = await browserFor(world.linkWorker);
+    const worker = await signedInBrowser(world.linkWorker);
     const list = await worker.get('/referrals');
     expect(list.statusCode).toBe(200);
     expect(list.body).toContain(`href="/referrals/${receipt.id}"`);
@@ -82,7 +69,7 @@ describe('the receiving service’s referral pages', () => {
     expect(contacted.statusCode).toBe(303);
     expect((await worker.get(contacted.headers.location!)).body).toContain('First contact recorded.');
 
-    const other = await browserFor(await buildUser(world.service, 'link-worker'));
+    const other = await signedInBrowser(await buildUser(world.service, 'link-worker'));
     const notYours = await other.get(`/referrals/${receipt.id}`);
     expect(notYours.statusCode).toBe(200);
     expect(notYours.body).not.toContain('/record-engaged"');
@@ -100,7 +87,7 @@ describe('the receiving service’s referral pages', () => {
     const s = await testServices();
     const world = await buildReferralWorld();
     const { receipt } = await s.referrals.refer(world.referrer.ctx, referralFor(world.service));
-    const lead = await browserFor(world.teamLead);
+    const lead = await signedInBrowser(world.teamLead);
     await lead.get(`/referrals/${receipt.id}`);
 
     const missing = await lead.post(`/referrals/${receipt.id}/decline`, {});
@@ -128,7 +115,7 @@ describe('the receiving service’s referral pages', () => {
     const world = await buildReferralWorld();
     // Not in the multiple-disadvantage cohort: closing someone in it as unreachable is a team lead's decision.
     const { receipt } = await s.referrals.refer(world.referrer.ctx, referralFor(world.service, { multipleDisadvantage: [] }));
-    const lead = await browserFor(world.teamLead);
+    const lead = await signedInBrowser(world.teamLead);
     await lead.get(`/referrals/${receipt.id}`);
     await lead.post(`/referrals/${receipt.id}/accept`, {});
     await lead.get(`/referrals/${receipt.id}`);
@@ -138,7 +125,7 @@ describe('the receiving service’s referral pages', () => {
     expect(noWorker.body).toContain('id="linkWorker"');
     await lead.post(`/referrals/${receipt.id}/allocate`, { linkWorker: world.linkWorker.userId });
 
-    const worker = await browserFor(world.linkWorker);
+    const worker = await signedInBrowser(world.linkWorker);
     await worker.get(`/referrals/${receipt.id}`);
     const paused = await worker.post(`/referrals/${receipt.id}/pause`, { reason: 'In hospital for a fortnight' });
     expect(paused.headers.location).toBe(`/referrals/${receipt.id}?done=paused`);
@@ -168,7 +155,7 @@ describe('the receiving service’s referral pages', () => {
     const { receipt } = await s.referrals.refer(world.referrer.ctx, referralFor(world.service));
     await s.referrals.act(world.teamLead.ctx, receipt.id, 'accept');
     await s.referrals.act(world.teamLead.ctx, receipt.id, 'allocate', { linkWorker: world.linkWorker.userId });
-    const worker = await browserFor(world.linkWorker);
+    const worker = await signedInBrowser(world.linkWorker);
     await worker.get(`/referrals/${receipt.id}`);
     const refused = await worker.post(`/referrals/${receipt.id}/close`, { reason: 'unable-to-contact' });
     expect(refused.statusCode).toBe(403);
@@ -181,7 +168,7 @@ describe('the receiving service’s referral pages', () => {
     const world = await buildReferralWorld();
     const other = await buildOrganisation({ type: 'sp-service' });
     const { receipt } = await s.referrals.refer(world.referrer.ctx, referralFor(world.service));
-    const page = await (await browserFor(world.teamLead)).get(`/referrals/${receipt.id}`);
+    const page = await (await signedInBrowser(world.teamLead)).get(`/referrals/${receipt.id}`);
     expect(page.body).toContain(`<option value="${other.slug}"`);
     expect(page.body).not.toContain(`<option value="${world.service.slug}"`);
   });
@@ -194,7 +181,7 @@ describe('the receiving service’s referral pages', () => {
     const other = await buildOrganisation({ type: 'sp-service' });
     const otherLead = await buildUser(other, 'team-lead');
     const { receipt } = await s.referrals.refer(world.referrer.ctx, referralFor(world.service));
-    const lead = await browserFor(world.teamLead);
+    const lead = await signedInBrowser(world.teamLead);
     await lead.get(`/referrals/${receipt.id}`);
 
     const none = await lead.post(`/referrals/${receipt.id}/redirect`, { toOrganisation: '' });
@@ -215,7 +202,7 @@ describe('the receiving service’s referral pages', () => {
     const s = await testServices();
     const world = await buildReferralWorld();
     const { receipt } = await s.referrals.refer(world.referrer.ctx, referralFor(world.service));
-    const lead = await browserFor(world.teamLead);
+    const lead = await signedInBrowser(world.teamLead);
     await lead.get(`/referrals/${receipt.id}`);
     expect((await lead.post(`/referrals/${receipt.id}/accept`, {})).statusCode).toBe(303);
     const again = await lead.post(`/referrals/${receipt.id}/accept`, {});
@@ -233,7 +220,7 @@ describe('the receiving service’s referral pages', () => {
     noNumber.person = { ...noNumber.person, nhsNumber: '' };
     const second = await s.referrals.refer(world.referrer.ctx, noNumber);
     const third = await s.referrals.refer(world.referrer.ctx, noNumber);
-    const lead = await browserFor(world.teamLead);
+    const lead = await signedInBrowser(world.teamLead);
 
     const queue = await lead.get('/referrals/triage');
     expect(queue.body).toContain('Possible duplicate');
@@ -273,7 +260,7 @@ describe('the receiving service’s referral pages', () => {
     const routine = (await s.referrals.refer(world.referrer.ctx, referralFor(world.service))).receipt;
     await s.referrals.selfRefer(null, referralFor(world.service, { multipleDisadvantage: [], needs: [] }));
     await s.referrals.act(world.teamLead.ctx, made[0]!.id, 'decline', { reason: 'person-declined' });
-    const lead = await browserFor(world.teamLead);
+    const lead = await signedInBrowser(world.teamLead);
 
     const all = await lead.get('/referrals');
     expect(all.statusCode).toBe(200);
@@ -311,7 +298,7 @@ describe('the receiving service’s referral pages', () => {
     const s = await testServices();
     const world = await buildReferralWorld();
     for (let i = 0; i < 51; i++) await s.referrals.selfRefer(null, referralFor(world.service, { urgency: 'urgent', multipleDisadvantage: [], needs: [], person: { ...referralFor(world.service).person!, nhsNumber: '', givenName: `P${i}` } }));
-    const lead = await browserFor(world.teamLead);
+    const lead = await signedInBrowser(world.teamLead);
     const page = await lead.get('/referrals?urgency=urgent&source=self');
     expect(countMatches(page.body, /href="\/referrals\/[0-9a-f-]{36}"/g)).toBe(50);
     const next = /href="(\/referrals\?urgency=urgent&amp;source=self&amp;cursor=[A-Za-z0-9_-]+)"/.exec(page.body)?.[1];
@@ -328,19 +315,19 @@ describe('the receiving service’s referral pages', () => {
     const { receipt } = await s.referrals.refer(world.referrer.ctx, referralFor(world.service));
     const provider = await buildUser(await buildOrganisation({ type: 'vcse' }), 'provider');
     for (const user of [world.referrer, provider]) {
-      const browser = await browserFor(user);
+      const browser = await signedInBrowser(user);
       expect((await browser.get('/referrals')).statusCode).toBe(403);
       expect((await browser.get('/referrals/triage')).statusCode).toBe(403);
       expect((await browser.get(`/referrals/${receipt.id}`)).statusCode).toBe(403);
     }
 
     const otherService = await buildOrganisation({ type: 'sp-service' });
-    const otherLead = await browserFor(await buildUser(otherService, 'team-lead'));
+    const otherLead = await signedInBrowser(await buildUser(otherService, 'team-lead'));
     expect((await otherLead.get(`/referrals/${receipt.id}`)).statusCode).toBe(404);
     expect((await otherLead.post(`/referrals/${receipt.id}/accept`, {})).statusCode).toBe(404);
     expect((await otherLead.get('/referrals/triage')).body).not.toContain(receipt.reference);
 
-    const lead = await browserFor(world.teamLead);
+    const lead = await signedInBrowser(world.teamLead);
     expect((await lead.get('/referrals/not-a-uuid')).statusCode).toBe(404);
     expect((await lead.post(`/referrals/${receipt.id}/explode`, {})).statusCode).toBe(404);
     expect((await lead.post(`/referrals/${receipt.id}/accept`, { _csrf: 'wrong' })).statusCode).toBe(403);
@@ -350,7 +337,7 @@ describe('the receiving service’s referral pages', () => {
     const s = await testServices();
     const world = await buildReferralWorld();
     const { receipt } = await s.referrals.refer(world.referrer.ctx, referralFor(world.service));
-    const worker = await browserFor(world.linkWorker);
+    const worker = await signedInBrowser(world.linkWorker);
     const adminCtx = { ...world.teamLead.ctx, role: 'admin' as const };
     const before = (await s.audit.list(adminCtx, { action: 'referral.viewed' })).items.filter((e) => e.subjectId === receipt.id).length;
     expect((await worker.get(`/referrals/${receipt.id}`)).statusCode).toBe(200);
@@ -366,7 +353,7 @@ describe('the receiving service’s referral pages', () => {
     const body = referralFor(world.service, { reason: `Needs help ${payload}`, riskNotes: `Risk ${payload}` });
     body.person = { ...body.person, givenName: `Eve${payload}`, preferredName: payload, contactNotes: payload, interpreterLanguage: payload, accessibilityNeeds: payload };
     const { receipt } = await s.referrals.refer(world.referrer.ctx, body);
-    const lead = await browserFor(world.teamLead);
+    const lead = await signedInBrowser(world.teamLead);
     for (const url of ['/referrals/triage', '/referrals', `/referrals/${receipt.id}`]) {
       const page = await lead.get(url);
       expect(page.statusCode).toBe(200);
@@ -385,7 +372,7 @@ describe('the receiving service’s referral pages', () => {
       contactNotes: 'Hostel key worker, 0117 496 0000', interpreterLanguage: 'Polish', accessibilityNeeds: 'Large print',
     };
     const { receipt } = await s.referrals.refer(world.referrer.ctx, body);
-    const lead = await browserFor(world.teamLead);
+    const lead = await signedInBrowser(world.teamLead);
     const page = await lead.get(`/referrals/${receipt.id}`);
     expect(page.body).toContain('No NHS number');
     expect(page.body).toContain('No fixed address');
