@@ -22,6 +22,7 @@ import { importOruk } from '../src/features/directory/import/importer.js';
 import { systemContext } from '../src/platform/context.js';
 import { openDatabase, type Database } from '../src/platform/db/database.js';
 import { createServices } from '../src/services.js';
+import { writeTo } from '../src/platform/write-stream.js';
 import { benchPostgres } from './support.js';
 
 const SERVICES = Number(process.env.BENCH_IMPORT_SERVICES ?? 10_000);
@@ -50,21 +51,6 @@ async function countRows(db: Database, organisationId: string): Promise<Record<s
     }
   });
   return out;
-}
-
-function writer(out: WriteStream): (text: string) => Promise<void> {
-  return (text) =>
-    new Promise((resolve, reject) => {
-      if (out.write(text)) return resolve();
-      const done = (error?: Error) => {
-        out.off('drain', done);
-        out.off('error', done);
-        if (error) reject(error);
-        else resolve();
-      };
-      out.on('drain', done);
-      out.on('error', done);
-    });
 }
 
 const perSecond = (n: number, seconds: number) => Math.round(n / seconds).toLocaleString('en-GB');
@@ -106,7 +92,7 @@ async function run(label: string, open: () => Promise<Database>, migrationUrl: s
     // 2. The file, by the real exporter.
     let started = performance.now();
     const out = createWriteStream(file);
-    const exported = await exportOruk(db, { organisationId: source.id, userId: null }, writer(out));
+    const exported = await exportOruk(db, { organisationId: source.id, userId: null }, (text) => writeTo(out, text));
     await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
     const exportSeconds = (performance.now() - started) / 1000;
     console.log(`export (linkwork export oruk): ${exported.services.toLocaleString('en-GB')} services, ${mb(statSync(file).size)} of JSON in ${exportSeconds.toFixed(1)} s → ${perSecond(exported.services, exportSeconds)} services/s`);

@@ -5,6 +5,7 @@ import { SingleBar } from 'cli-progress';
 import { exportOruk } from '../features/directory/export/export.js';
 import { importPostcodes, PostcodeFileProblem, type PostcodeImportProgress } from '../features/directory/geo/postcodes-import.js';
 import { FORMAT_LABELS, ImportSourceProblem, importOruk, MAX_REJECTIONS_LISTED, type ImportProgress, type ImportSummary } from '../features/directory/import/importer.js';
+import { writeTo } from '../platform/write-stream.js';
 import { CliError, describeOrganisation, interruption, Interrupted, orgContext, organisationFor, print, withServices, write as writeStdout } from './support.js';
 
 /**
@@ -137,20 +138,6 @@ Download the NSPL or ONSPD from the ONS Open Geography Portal (Open Government L
         }
       });
     });
-}
-
-function writeTo(out: WriteStream, text: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (out.write(text)) return resolve();
-    const done = (error?: Error) => {
-      out.off('drain', done);
-      out.off('error', done);
-      if (error) reject(error);
-      else resolve();
-    };
-    out.once('drain', done);
-    out.once('error', done);
-  });
 }
 
 /**
