@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { DirectoryDB } from './directory-schema.js';
+import type { ReportDB } from './report-schema.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -458,7 +459,7 @@ export interface GpAttendanceTable {
   recordedAt: Timestamp;
 }
 
-export interface DB extends DirectoryDB {
+export interface DB extends DirectoryDB, ReportDB {
   offer: OfferTable;
   offerEvent: OfferEventTable;
   introduction: IntroductionTable;

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationFailed } from '../../platform/errors.js';
+import { defaultPeriod, parseFilters, periodInstants, servicesFor } from './filters.js';
+
+const A = '0d7a7c4e-2f55-4b8e-9f1a-111111111111';
+const B = '0d7a7c4e-2f55-4b8e-9f1a-222222222222';
+const scope = { services: [{ id: A, name: 'North PCN social prescribing' }, { id: B, name: 'South PCN social prescribing' }] };
+
+function fields(run: () => unknown): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ValidationFailed) return error.errors.map((e) => e.field);
+    throw error;
+  }
+  return [];
+}
+
+describe('report filters', () => {
+  it('defaults to the twelve months up to today, every service, everyone', () => {
+    expect(parseFilters({}, scope, '2026-11-26')).toEqual({ from: '2025-11-27', to: '2026-11-26', serviceId: null, practiceId: null, cohort: 'all' });
+    expect(defaultPeriod('2028-02-29')).toEqual({ from: '2027-03-01', to: '2028-02-29' });
+  });
+
+  it('names every field that is wrong at once', () => {
+    expect(fields(() => parseFilters({ from: '2026-02-30', to: 'soon', cohort: 'md-only', practice: 'x' }, scope, '2026-11-26'))).toEqual(['from', 'to', 'practice', 'cohort']);
+    expect(fields(() => parseFilters({ from: '2026-05-01', to: '2026-04-01' }, scope, '2026-11-26'))).toEqual(['to']);
+    expect(fields(() => parseFilters({ from: '2020-01-01', to: '2026-04-01' }, scope, '2026-11-26'))).toEqual(['from']);
+  });
+
+  it('refuses a service outside the caller’s scope rather than showing an empty report', () => {
+    expect(fields(() => parseFilters({ service: '0d7a7c4e-2f55-4b8e-9f1a-333333333333' }, scope, '2026-11-26'))).toEqual(['service']);
+    expect(parseFilters({ service: B.toUpperCase() }, scope, '2026-11-26').serviceId).toBe(B);
+  });
+
+  it('reports on the chosen service, or every service in scope', () => {
+    expect(servicesFor(scope, { serviceId: null })).toEqual([A, B]);
+    expect(servicesFor(scope, { serviceId: B })).toEqual([B]);
+  });
+
+  it('turns the inclusive days into a half-open range of instants', () => {
+    const { start, end } = periodInstants({ from: '2026-04-01', to: '2026-04-30' });
+    expect(start.toISOString()).toBe('2026-04-01T00:00:00.000Z');
+    expect(end.toISOString()).toBe('2026-05-01T00:00:00.000Z');
+  });
+});

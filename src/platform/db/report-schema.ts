@@ -1,0 +1,133 @@
+import type { ColumnType } from 'kysely';
+
+/**
+ * The commissioning link and the reporting views (migrations/0012_reporting.sql). The views are
+ * read-only and hold no name, NHS number, date of birth, postcode unit, contact detail or free text.
+ */
+type ReadOnly<T> = ColumnType<T, never, never>;
+
+export interface CommissioningTable {
+  commissionerOrganisationId: string;
+  organisationId: string;
+  addedBy: string | null;
+  addedAt: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export type AgeBand = 'under-18' | '18-24' | '25-34' | '35-44' | '45-54' | '55-64' | '65-74' | '75-plus';
+
+export interface ReportReferralView {
+  organisationId: ReadOnly<string>;
+  id: ReadOnly<string>;
+  programmeId: ReadOnly<string>;
+  sourceType: ReadOnly<'professional' | 'self'>;
+  sourceOrganisationId: ReadOnly<string | null>;
+  urgency: ReadOnly<'routine' | 'urgent'>;
+  needs: ReadOnly<string[]>;
+  multipleDisadvantage: ReadOnly<boolean>;
+  status: ReadOnly<string>;
+  closedReason: ReadOnly<string | null>;
+  caseId: ReadOnly<string | null>;
+  redirectedTo: ReadOnly<string | null>;
+  duplicateOf: ReadOnly<string | null>;
+  receivedAt: ReadOnly<Date>;
+  statusChangedAt: ReadOnly<Date>;
+  /** Null for someone of no fixed abode. */
+  postcodeDistrict: ReadOnly<string | null>;
+  noFixedAbode: ReadOnly<boolean>;
+  ageBand: ReadOnly<AgeBand>;
+  /** A random identifier, to count people rather than referrals; never joined to the person outside the tenant. */
+  personId: ReadOnly<string>;
+}
+
+export interface ReportReferralEventView {
+  organisationId: ReadOnly<string>;
+  referralId: ReadOnly<string>;
+  action: ReadOnly<string>;
+  fromStatus: ReadOnly<string | null>;
+  toStatus: ReadOnly<string>;
+  occurredAt: ReadOnly<Date>;
+  snomedCode: ReadOnly<string | null>;
+}
+
+export interface ReportCaseView {
+  organisationId: ReadOnly<string>;
+  id: ReadOnly<string>;
+  programmeId: ReadOnly<string>;
+  referralId: ReadOnly<string>;
+  status: ReadOnly<'open' | 'paused' | 'closed'>;
+  linkWorkerUserId: ReadOnly<string | null>;
+  multipleDisadvantage: ReadOnly<boolean>;
+  openedAt: ReadOnly<Date>;
+  allocatedAt: ReadOnly<Date | null>;
+  firstContactOn: ReadOnly<string | null>;
+  closedAt: ReadOnly<Date | null>;
+  closedReason: ReadOnly<string | null>;
+}
+
+export interface ReportContactView {
+  organisationId: ReadOnly<string>;
+  caseId: ReadOnly<string>;
+  contactDate: ReadOnly<string>;
+  type: ReadOnly<string>;
+  durationMinutes: ReadOnly<number | null>;
+}
+
+export interface ReportOfferView {
+  organisationId: ReadOnly<string>;
+  id: ReadOnly<string>;
+  caseId: ReadOnly<string>;
+  directoryServiceId: ReadOnly<string>;
+  serviceName: ReadOnly<string>;
+  state: ReadOnly<string>;
+  accompanied: ReadOnly<boolean>;
+  createdAt: ReadOnly<Date>;
+  stateChangedAt: ReadOnly<Date>;
+}
+
+export interface ReportOfferEventView {
+  organisationId: ReadOnly<string>;
+  offerId: ReadOnly<string>;
+  kind: ReadOnly<string>;
+  fromState: ReadOnly<string | null>;
+  toState: ReadOnly<string>;
+  accompanied: ReadOnly<boolean>;
+  sessionOn: ReadOnly<string | null>;
+  occurredAt: ReadOnly<Date>;
+}
+
+export interface ReportMeasureView {
+  organisationId: ReadOnly<string>;
+  caseId: ReadOnly<string>;
+  measureCode: ReadOnly<string>;
+  timepoint: ReadOnly<'baseline' | 'review' | 'closure'>;
+  completedOn: ReadOnly<string>;
+  declined: ReadOnly<boolean>;
+  scores: ReadOnly<unknown>;
+}
+
+export interface ReportGpAttendanceView {
+  organisationId: ReadOnly<string>;
+  caseId: ReadOnly<string>;
+  period: ReadOnly<'before' | 'after'>;
+  appointments: ReadOnly<number>;
+}
+
+export interface ReportUnmetNeedView {
+  organisationId: ReadOnly<string>;
+  needCode: ReadOnly<string>;
+  area: ReadOnly<string | null>;
+  recordedOn: ReadOnly<string>;
+}
+
+export interface ReportDB {
+  commissioning: CommissioningTable;
+  reportReferral: ReportReferralView;
+  reportReferralEvent: ReportReferralEventView;
+  reportCase: ReportCaseView;
+  reportContact: ReportContactView;
+  reportOffer: ReportOfferView;
+  reportOfferEvent: ReportOfferEventView;
+  reportMeasure: ReportMeasureView;
+  reportGpAttendance: ReportGpAttendanceView;
+  reportUnmetNeed: ReportUnmetNeedView;
+}
