@@ -91,3 +91,18 @@ export interface Dashboard {
   headlines: Headline[];
   figures: Figure[];
 }
+
+/**
+ * One dashboard: src/features/reports/dashboards/<name>.ts exports one of these, and the registry
+ * (dashboards/index.ts) lists them. `build` runs inside the caller's scoped transaction and reads
+ * only the report_* views (and, for the team dashboard, the service's own casework tables). Each
+ * figure is one SQL aggregate, so a dashboard costs what its figures' queries cost.
+ */
+export interface DashboardDefinition {
+  name: DashboardName;
+  title: string;
+  description: string;
+  /** The policy action needed beyond 'view' (the team dashboard needs 'view-team'). */
+  action: 'view' | 'view-team';
+  build(tx: import('../../platform/db/database.js').Tx, scope: ReportScope, filters: ReportFilters): Promise<Dashboard>;
+}
