@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { csvDocument } from '../../platform/csv.js';
 import type { GpAttendanceRow, OutcomeExportRow } from './service.js';
 
 /** The outcomes export's columns, in order: the header row names them in snake_case for spreadsheets. */
@@ -15,19 +16,11 @@ const EXPORT_COLUMNS: [keyof OutcomeExportRow, string][] = [
   ['snomedCode', 'snomed_code'],
 ];
 
-/**
- * RFC 4180 quoting, and a leading quote mark on anything a spreadsheet would run as a formula (an
- * administrator-defined measure code cannot start with one, but the rule costs nothing).
- */
-function cell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) && !/^-?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-
 export function outcomesCsv(rows: readonly OutcomeExportRow[]): string {
-  const lines = [EXPORT_COLUMNS.map(([, header]) => header).join(',')];
-  for (const row of rows) lines.push(EXPORT_COLUMNS.map(([key]) => cell(row[key])).join(','));
-  return lines.join('\r\n') + '\r\n';
+  return csvDocument(
+    EXPORT_COLUMNS.map(([, header]) => header),
+    rows.map((row) => EXPORT_COLUMNS.map(([key]) => row[key])),
+  );
 }
 
 export class GpFileProblem extends Error {
