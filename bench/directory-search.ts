@@ -8,15 +8,15 @@
 //   BENCH_SERVICES=10000 BENCH_RUNS=50 npx tsx bench/directory-search.ts    a quick look
 //   bash .ci/run npx tsx bench/directory-search.ts              PGlite, then PostgreSQL
 import { performance } from 'node:perf_hooks';
-import { CompiledQuery, sql, type CompiledQuery as Compiled, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type UnknownRow, type RootOperationNode } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { ensurePostcodeCentroids } from '../src/features/directory/geo/centroids.js';
 import { loadGeneratedDirectory } from '../src/features/directory/generate/load.js';
 import { systemContext } from '../src/platform/context.js';
-import { openDatabase, setScope, type Database } from '../src/platform/db/database.js';
+import { openDatabase, type Database } from '../src/platform/db/database.js';
 import { buildApp } from '../src/platform/http/app.js';
 import { registerRoutes } from '../src/routes.js';
 import { createServices } from '../src/services.js';
-import { benchPostgres, measure, measureTogether, row, type Timing } from './support.js';
+import { benchPostgres, CaptureStatements, capturing, measure, measureTogether, row, type Timing } from './support.js';
 
 const SERVICES = Number(process.env.BENCH_SERVICES ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 200);
@@ -44,37 +44,6 @@ function url(query: Search['query']): string {
     for (const v of Array.isArray(value) ? value : [value]) params.append(key, String(v));
   }
   return `/api/v1/services?${params}`;
-}
-
-/**
- * Records every statement Kysely compiles (builders and sql`` alike), as the SQL text and parameters
- * sent to the database: added after the app's own plugins, so it sees the node they produced.
- */
-class CaptureStatements implements KyselyPlugin {
-  statements: Compiled[] = [];
-  compile: ((node: RootOperationNode, queryId: PluginTransformQueryArgs['queryId']) => Compiled) | null = null;
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (this.compile) this.statements.push(this.compile(args.node, args.queryId));
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
-}
-
-/** The same database, every statement recorded: for one request's worth of capture, not for timing. */
-function capturing(db: Database, capture: CaptureStatements): Database {
-  const kysely = db.kysely.withPlugin(capture);
-  capture.compile = (node, queryId) => db.kysely.getExecutor().compileQuery(node, queryId);
-  return {
-    ...db,
-    kysely,
-    inScope: (scope, work) =>
-      kysely.transaction().execute(async (tx) => {
-        await setScope(tx, scope);
-        return work(tx);
-      }),
-  };
 }
 
 /** ANALYZE needs the tables' owner: PGlite's session is a superuser; PostgreSQL needs the owner's connection. */

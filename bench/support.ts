@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import type { CompiledQuery, KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import { setScope, type Database } from '../src/platform/db/database.js';
 
 export interface Timing {
   perSecond: number;
@@ -56,4 +58,35 @@ export function benchPostgres(): { databaseUrl: string; migrationDatabaseUrl: st
   const databaseUrl = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL;
   if (!databaseUrl) return null;
   return { databaseUrl, migrationDatabaseUrl: process.env.BENCH_MIGRATION_DATABASE_URL || process.env.TEST_MIGRATION_DATABASE_URL || databaseUrl };
+}
+
+/**
+ * Records every statement Kysely compiles (builders and sql`` alike), as the SQL text and parameters
+ * sent to the database: added after the app's own plugins, so it sees the node they produced.
+ */
+export class CaptureStatements implements KyselyPlugin {
+  statements: CompiledQuery[] = [];
+  compile: ((node: RootOperationNode, queryId: PluginTransformQueryArgs['queryId']) => CompiledQuery) | null = null;
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (this.compile) this.statements.push(this.compile(args.node, args.queryId));
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
+/** The same database, every statement recorded: for one request's worth of capture, not for timing. */
+export function capturing(db: Database, capture: CaptureStatements): Database {
+  const kysely = db.kysely.withPlugin(capture);
+  capture.compile = (node, queryId) => db.kysely.getExecutor().compileQuery(node, queryId);
+  return {
+    ...db,
+    kysely,
+    inScope: (scope, work) =>
+      kysely.transaction().execute(async (tx) => {
+        await setScope(tx, scope);
+        return work(tx);
+      }),
+  };
 }
