@@ -120,15 +120,15 @@ export const outcomesDashboard: DashboardDefinition = {
 
     const gpRow = (label: string, rows: typeof gp) => {
       const cases = rows.reduce((n, r) => n + r.cases, 0);
-      const mean = (pick: (r: (typeof gp)[number]) => number | null) =>
-        cases === 0 ? null : round2(rows.reduce((sum, r) => sum + (pick(r) ?? 0) * r.cases, 0) / cases);
+      // The groups' means weighted by their sizes: the mean over everyone in them.
+      const mean = (pick: (r: (typeof gp)[number]) => number | null) => (cases === 0 ? null : rows.reduce((sum, r) => sum + (pick(r) ?? 0) * r.cases, 0) / cases);
       const before = mean((r) => r.before);
       const after = mean((r) => r.after);
       return {
         group: label,
         cases: shownCount(cases, hide),
-        before: shownStatistic(before, cases, hide),
-        after: shownStatistic(after, cases, hide),
+        before: shownStatistic(round2(before), cases, hide),
+        after: shownStatistic(round2(after), cases, hide),
         change: shownStatistic(before === null || after === null ? null : round2(after - before), cases, hide),
       };
     };
