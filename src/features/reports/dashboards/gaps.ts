@@ -110,7 +110,7 @@ export const gapsDashboard: DashboardDefinition = {
     const directorySummary =
       published === 0
         ? 'There are no published services in these directories.'
-        : `${staleTotal} of ${published} published services may be out of date: their provider has not confirmed them since ${threshold} or has never done so.`;
+        : `${staleTotal} of ${published} published services may be out of date: last checked on or before ${threshold}, or never.`;
 
     return {
       name: 'gaps',

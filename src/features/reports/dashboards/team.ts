@@ -82,8 +82,8 @@ export const teamDashboard: DashboardDefinition = {
     const caseloadSummary =
       rows.length === 0
         ? 'There are no link workers or team leads in this service.'
-        : `${over.length} of ${rows.length} ${rows.length === 1 ? 'person is' : 'people are'} over capacity` +
-          (over.length ? ` (${over.map((r) => `${r.linkWorker}: ${formatUnits(r.load)} of ${formatUnits(r.capacity)}`).join('; ')})` : '') +
+        : `${over.length} of ${rows.length} link workers and team leads ${over.length === 1 ? 'is' : 'are'} over capacity` +
+          (over.length ? ` (${over.map((r) => `${r.linkWorker}: ${formatUnits(r.load)} of ${formatUnits(r.capacity)} weighted units`).join('; ')})` : '') +
           `. ${overdueTotal} first ${overdueTotal === 1 ? 'contact is' : 'contacts are'} overdue on ${filters.to}.`;
 
     return {
