@@ -3,7 +3,7 @@ import type { Tx } from '../../../platform/db/database.js';
 import { NEEDS_TAXONOMY_ID } from '../../directory/taxonomy.js';
 import type { Dashboard, DashboardDefinition, ReportFilters, ReportScope } from '../model.js';
 import { shownCount, shownPercent } from '../suppression.js';
-import { caseConditions, inPeriod, practiceJoin, windowOf, type Window } from './conditions.js';
+import { caseConditions, inPeriod, inServices, practiceJoin, windowOf, type Window } from './conditions.js';
 import { countText, percentText } from './wording.js';
 
 /**
@@ -25,13 +25,25 @@ function scopedOffers(w: Window) {
   )`;
 }
 
-/** Where each offer has been, from its history: a person who went and later stopped did take it up. */
-const REACHED = sql`LEFT JOIN LATERAL (
-    SELECT bool_or(v.to_state = 'interested') AS interested,
+/**
+ * Where each offer has been, from its history (CTE `reached`): a person who went and later stopped did
+ * take it up. One pass over the events, joined by hash: a per-offer subquery would re-check the
+ * view's scope for every offer.
+ */
+function reachedStates(w: Window) {
+  return sql`reached AS (
+    SELECT v.organisation_id, v.offer_id,
+           bool_or(v.to_state = 'interested') AS interested,
            bool_or(v.to_state = 'introduced') AS introduced,
            bool_or(v.to_state IN ('attending', 'completed')) AS went
-    FROM report_offer_event v WHERE v.organisation_id = s.organisation_id AND v.offer_id = s.id
-  ) e ON true`;
+    FROM report_offer_event v
+    JOIN scoped s ON s.organisation_id = v.organisation_id AND s.id = v.offer_id
+    WHERE ${inServices(sql`v.organisation_id`, w)} AND v.occurred_at >= ${w.start}
+    GROUP BY v.organisation_id, v.offer_id
+  )`;
+}
+
+const REACHED = sql`LEFT JOIN reached e ON e.organisation_id = s.organisation_id AND e.offer_id = s.id`;
 
 async function byCategory(tx: Tx, w: Window) {
   const { rows } = await sql<{ code: string | null; label: string | null; offers: number; went: number; declined: number; stopped: number }>`
@@ -52,7 +64,7 @@ async function byCategory(tx: Tx, w: Window) {
 
 async function uptake(tx: Tx, w: Window) {
   const { rows } = await sql<{ offers: number; interested: number; introduced: number; accompanied: number; went: number; completed: number; declined: number; stopped: number; considering: number }>`
-    WITH ${scopedOffers(w)}
+    WITH ${scopedOffers(w)}, ${reachedStates(w)}
     SELECT count(*)::int AS offers,
            count(*) FILTER (WHERE e.interested)::int AS interested,
            count(*) FILTER (WHERE e.introduced)::int AS introduced,
@@ -70,7 +82,7 @@ const TOP_PROVIDERS = 10;
 
 async function topProviders(tx: Tx, w: Window) {
   const { rows } = await sql<{ provider: string | null; introductions: number; accompanied: number; went: number }>`
-    WITH ${scopedOffers(w)}
+    WITH ${scopedOffers(w)}, ${reachedStates(w)}
     SELECT d.name AS provider, count(*)::int AS introductions,
            count(*) FILTER (WHERE s.accompanied)::int AS accompanied,
            count(*) FILTER (WHERE e.went)::int AS went
