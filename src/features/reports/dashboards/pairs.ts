@@ -32,41 +32,42 @@ export interface PairOptions {
 }
 
 /**
- * CTEs `observation`, `baseline`, `follow_up` and `pair` (organisation_id, case_id, measure_code,
- * key, baseline, follow_up — null when there is no follow-up yet). The caller defines a CTE named
- * `cases` (organisation_id, id) first: the cases whose measures count.
+ * CTEs `observation`, `score` and `pair` (organisation_id, case_id, measure_code, key, baseline,
+ * follow_up — null when there is no follow-up yet). The caller defines a CTE named `cases`
+ * (organisation_id, id) first: the cases whose measures count.
+ *
+ * One pass, no sort per case: each observation is the array [day, value], and arrays compare element
+ * by element, so the baseline is the least baseline array (earliest day, then lowest value) and the
+ * latest follow-up the greatest review or closure array (latest day, then highest value). That
+ * follow-up counts when it is on or after the baseline's day; if the latest is earlier, every other
+ * one is too.
  */
 export function pairCtes(options: PairOptions): RawBuilder<unknown> {
   const keys = options.scores.map((s) => `${s.measure}:${s.key}`);
   const codes = [...new Set(options.scores.map((s) => s.measure))];
-  const since = options.baselineFrom ? sql`WHERE b.completed_on >= ${options.baselineFrom}::date` : sql``;
+  const since = options.baselineFrom ? sql`AND s.baseline_at[1] >= (${options.baselineFrom}::date - DATE '2000-01-01')` : sql``;
   return sql`
     observation AS (
-      SELECT m.organisation_id, m.case_id, m.measure_code, s.value ->> 'key' AS key, m.timepoint, m.completed_on,
-             (s.value ->> 'value')::float8 AS value
+      SELECT m.organisation_id, m.case_id, m.measure_code, s.value ->> 'key' AS key, m.timepoint,
+             ARRAY[(m.completed_on - DATE '2000-01-01')::float8, (s.value ->> 'value')::float8] AS day_value
       FROM report_measure m
       JOIN cases k ON k.organisation_id = m.organisation_id AND k.id = m.case_id
       CROSS JOIN LATERAL jsonb_array_elements(m.scores -> 'scores') s
       WHERE NOT m.declined AND m.measure_code = ANY(${codes}::text[]) AND m.completed_on <= ${options.upTo}::date
         AND (m.measure_code || ':' || (s.value ->> 'key')) = ANY(${keys}::text[])
     ),
-    baseline AS (
-      SELECT DISTINCT ON (organisation_id, case_id, measure_code, key) organisation_id, case_id, measure_code, key, completed_on, value
-      FROM observation WHERE timepoint = 'baseline'
-      ORDER BY organisation_id, case_id, measure_code, key, completed_on, value
-    ),
-    follow_up AS (
-      SELECT DISTINCT ON (o.organisation_id, o.case_id, o.measure_code, o.key) o.organisation_id, o.case_id, o.measure_code, o.key, o.value
-      FROM observation o
-      JOIN baseline b ON b.organisation_id = o.organisation_id AND b.case_id = o.case_id AND b.measure_code = o.measure_code AND b.key = o.key
-      WHERE o.timepoint <> 'baseline' AND o.completed_on >= b.completed_on
-      ORDER BY o.organisation_id, o.case_id, o.measure_code, o.key, o.completed_on DESC, o.value DESC
+    score AS (
+      SELECT organisation_id, case_id, measure_code, key,
+             min(day_value) FILTER (WHERE timepoint = 'baseline') AS baseline_at,
+             max(day_value) FILTER (WHERE timepoint <> 'baseline') AS follow_up_at
+      FROM observation
+      GROUP BY organisation_id, case_id, measure_code, key
     ),
     pair AS (
-      SELECT b.organisation_id, b.case_id, b.measure_code, b.key, b.value AS baseline, f.value AS follow_up
-      FROM baseline b
-      LEFT JOIN follow_up f ON f.organisation_id = b.organisation_id AND f.case_id = b.case_id AND f.measure_code = b.measure_code AND f.key = b.key
-      ${since}
+      SELECT s.organisation_id, s.case_id, s.measure_code, s.key, s.baseline_at[2] AS baseline,
+             CASE WHEN s.follow_up_at[1] >= s.baseline_at[1] THEN s.follow_up_at[2] END AS follow_up
+      FROM score s
+      WHERE s.baseline_at IS NOT NULL ${since}
     )`;
 }
 
