@@ -29,7 +29,7 @@ const OUTCOME_DIRECTION = ONS4.items.find((i) => i.key === OUTCOME.key)!.directi
 /** CTEs `referrals` (one row per referral with its group and area and each headline's facts), `cases` and the pair CTEs. */
 function equityCtes(w: Window): RawBuilder<unknown> {
   // Engagement and going to an activity come after the referral, so only events since the period's
-  // start can count; each is one pass joined by hash, not a subquery per referral through the views.
+  // start can count; each is one pass joined once, not a subquery per referral through the views.
   return sql`engaged AS (
       SELECT DISTINCT e.organisation_id, e.referral_id FROM report_referral_event e
       WHERE ${inServices(sql`e.organisation_id`, w)} AND e.action = 'record-engaged' AND e.occurred_at >= ${w.start}
