@@ -1,0 +1,61 @@
+import { sql, type RawBuilder } from 'kysely';
+import { periodInstants, servicesFor } from '../filters.js';
+import type { ReportFilters, ReportScope } from '../model.js';
+
+/**
+ * The filters as SQL conditions, shared by the offers, outcomes, equity and gaps dashboards so each
+ * filter means the same on every one:
+ *  - service: the row's organisation is one of servicesFor(scope, filters) (none in scope: no rows);
+ *  - practice: the referral's source organisation;
+ *  - cohort: the case's multiple-disadvantage status (the link worker keeps it up to date), or the
+ *    referral's where no case was opened.
+ * Each dashboard says which date the period applies to.
+ */
+export interface Window {
+  services: string[];
+  start: Date;
+  end: Date;
+  from: string;
+  to: string;
+  practiceId: string | null;
+  cohort: ReportFilters['cohort'];
+}
+
+export function windowOf(scope: Pick<ReportScope, 'services'>, filters: ReportFilters): Window {
+  const { start, end } = periodInstants(filters);
+  return { services: servicesFor(scope, filters), start, end, from: filters.from, to: filters.to, practiceId: filters.practiceId, cohort: filters.cohort };
+}
+
+export function inServices(column: RawBuilder<unknown>, w: Window): RawBuilder<boolean> {
+  return sql<boolean>`${column} = ANY(${w.services}::uuid[])`;
+}
+
+/** A timestamp inside the period: from midnight at its start to the midnight after its last day. */
+export function inPeriod(column: RawBuilder<unknown>, w: Window): RawBuilder<boolean> {
+  return sql<boolean>`(${column} >= ${w.start} AND ${column} < ${w.end})`;
+}
+
+/** A calendar date inside the period, both ends included. */
+export function dayInPeriod(column: RawBuilder<unknown>, w: Window): RawBuilder<boolean> {
+  return sql<boolean>`(${column} BETWEEN ${w.from}::date AND ${w.to}::date)`;
+}
+
+export function fromPractice(column: RawBuilder<unknown>, w: Window): RawBuilder<boolean> {
+  return w.practiceId ? sql<boolean>`${column} = ${w.practiceId}::uuid` : sql<boolean>`true`;
+}
+
+export function inCohort(multipleDisadvantage: RawBuilder<unknown>, cohort: Window['cohort']): RawBuilder<boolean> {
+  if (cohort === 'md') return sql<boolean>`${multipleDisadvantage}`;
+  if (cohort === 'other') return sql<boolean>`NOT ${multipleDisadvantage}`;
+  return sql<boolean>`true`;
+}
+
+/** The referral behind case `c` joined as `r`, only when the practice filter needs it (the view joins person). */
+export function practiceJoin(w: Window): RawBuilder<unknown> {
+  return w.practiceId ? sql`JOIN report_referral r ON r.organisation_id = c.organisation_id AND r.id = c.referral_id` : sql``;
+}
+
+/** Cases in scope (`c` from report_case) passing the service, practice and cohort filters. */
+export function caseConditions(w: Window): RawBuilder<boolean> {
+  return sql<boolean>`${inServices(sql`c.organisation_id`, w)} AND ${inCohort(sql`c.multiple_disadvantage`, w.cohort)} AND ${w.practiceId ? fromPractice(sql`r.source_organisation_id`, w) : sql`true`}`;
+}
