@@ -1,0 +1,66 @@
+import { sql } from 'kysely';
+import { authorize, can } from '../../platform/auth/policy.js';
+import type { RequestContext } from '../../platform/context.js';
+import type { Database } from '../../platform/db/database.js';
+import { NotFound } from '../../platform/errors.js';
+import { DASHBOARD_DEFINITIONS, findDashboard } from './dashboards/index.js';
+import { parseFilters, servicesFor, type FilterQuery } from './filters.js';
+import type { Dashboard, DashboardDefinition, ReportScope } from './model.js';
+import { reportPolicy } from './policy.js';
+import { resolveReportScope } from './scope.js';
+
+export interface DashboardView {
+  dashboard: Dashboard;
+  scope: ReportScope;
+  /** GP practices that referred into the caller's scope, for the practice filter (pages only). */
+  practices: { id: string; name: string }[];
+}
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+/**
+ * Reports for commissioners, administrators and team leads. Each request resolves the caller's
+ * scope, reads its filters (a service outside the scope is a 400, not an empty report) and builds
+ * the dashboard in one scoped transaction, reading only the report_* views.
+ */
+export function createReportService(db: Database) {
+  return {
+    /** The dashboards this role may open. */
+    available(ctx: RequestContext): DashboardDefinition[] {
+      authorize(ctx, reportPolicy, 'view');
+      return DASHBOARD_DEFINITIONS.filter((d) => can(ctx, reportPolicy, d.action));
+    },
+
+    async dashboard(ctx: RequestContext, name: string, query: FilterQuery, options: { practices?: boolean; today?: string } = {}): Promise<DashboardView> {
+      const definition = findDashboard(name);
+      if (!definition) throw new NotFound('There is no such report');
+      authorize(ctx, reportPolicy, definition.action);
+      return db.inScope({ organisationId: ctx.organisationId, userId: ctx.actor.userId }, async (tx) => {
+        const scope = await resolveReportScope(tx, ctx);
+        const filters = parseFilters(query, scope, options.today ?? today());
+        const dashboard = await definition.build(tx, scope, filters);
+        let practices: { id: string; name: string }[] = [];
+        const services = servicesFor(scope, { serviceId: null });
+        if (options.practices && services.length) {
+          practices = await tx
+            .selectFrom('organisation as o')
+            .select(['o.id', 'o.name'])
+            .where('o.type', '=', 'gp-practice')
+            .where(({ exists, selectFrom }) =>
+              exists(
+                selectFrom('reportReferral as r')
+                  .select(sql`1`.as('one'))
+                  .whereRef('r.sourceOrganisationId', '=', 'o.id')
+                  .where('r.organisationId', 'in', services),
+              ),
+            )
+            .orderBy('o.name')
+            .execute();
+        }
+        return { dashboard, scope, practices };
+      });
+    },
+  };
+}
+
+export type ReportService = ReturnType<typeof createReportService>;
