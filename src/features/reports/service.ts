@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { authorize, can } from '../../platform/auth/policy.js';
 import type { RequestContext } from '../../platform/context.js';
-import type { Database } from '../../platform/db/database.js';
+import type { Database, Tx } from '../../platform/db/database.js';
 import { NotFound } from '../../platform/errors.js';
 import { DASHBOARD_DEFINITIONS, findDashboard } from './dashboards/index.js';
 import { parseFilters, servicesFor, type FilterQuery } from './filters.js';
@@ -14,6 +14,21 @@ export interface DashboardView {
   scope: ReportScope;
   /** GP practices that referred into the caller's scope, for the practice filter (pages only). */
   practices: { id: string; name: string }[];
+}
+
+/** GP practices that have referred into the caller's scope (read through report_referral, so within it). */
+async function practicesFor(tx: Tx, scope: ReportScope): Promise<{ id: string; name: string }[]> {
+  const services = servicesFor(scope, { serviceId: null });
+  if (services.length === 0) return [];
+  return tx
+    .selectFrom('organisation as o')
+    .select(['o.id', 'o.name'])
+    .where('o.type', '=', 'gp-practice')
+    .where(({ exists, selectFrom }) =>
+      exists(selectFrom('reportReferral as r').select(sql`1`.as('one')).whereRef('r.sourceOrganisationId', '=', 'o.id').where('r.organisationId', 'in', services)),
+    )
+    .orderBy('o.name')
+    .execute();
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -31,6 +46,14 @@ export function createReportService(db: Database) {
       return DASHBOARD_DEFINITIONS.filter((d) => can(ctx, reportPolicy, d.action));
     },
 
+    /** The filter form's choices, for a page whose filters could not be read. */
+    async filterOptions(ctx: RequestContext): Promise<Pick<DashboardView, 'scope' | 'practices'>> {
+      return db.inScope({ organisationId: ctx.organisationId, userId: ctx.actor.userId }, async (tx) => {
+        const scope = await resolveReportScope(tx, ctx);
+        return { scope, practices: await practicesFor(tx, scope) };
+      });
+    },
+
     async dashboard(ctx: RequestContext, name: string, query: FilterQuery, options: { practices?: boolean; today?: string } = {}): Promise<DashboardView> {
       const definition = findDashboard(name);
       if (!definition) throw new NotFound('There is no such report');
@@ -39,24 +62,7 @@ export function createReportService(db: Database) {
         const scope = await resolveReportScope(tx, ctx);
         const filters = parseFilters(query, scope, options.today ?? today());
         const dashboard = await definition.build(tx, scope, filters);
-        let practices: { id: string; name: string }[] = [];
-        const services = servicesFor(scope, { serviceId: null });
-        if (options.practices && services.length) {
-          practices = await tx
-            .selectFrom('organisation as o')
-            .select(['o.id', 'o.name'])
-            .where('o.type', '=', 'gp-practice')
-            .where(({ exists, selectFrom }) =>
-              exists(
-                selectFrom('reportReferral as r')
-                  .select(sql`1`.as('one'))
-                  .whereRef('r.sourceOrganisationId', '=', 'o.id')
-                  .where('r.organisationId', 'in', services),
-              ),
-            )
-            .orderBy('o.name')
-            .execute();
-        }
+        const practices = options.practices ? await practicesFor(tx, scope) : [];
         return { dashboard, scope, practices };
       });
     },
