@@ -22,6 +22,7 @@ export interface ReportWorld {
   /** A referral of the commissioned service, to try direct reads with. */
   referralId: string;
   personId: string;
+  caseId: string;
 }
 
 interface Row {
@@ -83,7 +84,9 @@ export async function buildReportWorld(): Promise<ReportWorld> {
     teamLead: await buildUser(service, 'team-lead'),
     linkWorker: await buildUser(service, 'link-worker'),
     admin: await buildUser(service, 'admin'),
-    ...ids,
+    referralId: ids.referralId,
+    personId: ids.personId,
+    caseId: ids.caseId!,
   };
 }
 
@@ -92,7 +95,7 @@ async function insertReferrals(service: Organisation, rows: Row[], sources: Reco
   return s.db.inScope({ organisationId: service.id, userId: null }, async (tx) => {
     const organisationId = service.id;
     const { id: programmeId } = await tx.selectFrom('programme').select('id').where('organisationId', '=', organisationId).executeTakeFirstOrThrow();
-    let first: { referralId: string; personId: string } | undefined;
+    let first: { referralId: string; personId: string; caseId: string | null } | undefined;
     for (const [i, row] of rows.entries()) {
       const received = row.received.startsWith('now-') ? daysAgo(Number(row.received.slice(4))) : at(row.received);
       const personId = randomUUID();
@@ -127,7 +130,7 @@ async function insertReferrals(service: Organisation, rows: Row[], sources: Reco
           statusChangedAt: received,
         })
         .execute();
-      first ??= { referralId, personId };
+      first ??= { referralId, personId, caseId };
       if (!row.case || !caseId) continue;
       const c = row.case;
       await tx

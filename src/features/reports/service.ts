@@ -3,7 +3,7 @@ import { authorize, can } from '../../platform/auth/policy.js';
 import type { RequestContext } from '../../platform/context.js';
 import type { Database, Tx } from '../../platform/db/database.js';
 import { NotFound } from '../../platform/errors.js';
-import { DASHBOARD_DEFINITIONS, findDashboard } from './dashboards/index.js';
+import { DASHBOARD_DEFINITIONS } from './dashboards/index.js';
 import { parseFilters, servicesFor, type FilterQuery } from './filters.js';
 import type { Dashboard, DashboardDefinition, ReportScope } from './model.js';
 import { reportPolicy } from './policy.js';
@@ -36,14 +36,15 @@ const today = () => new Date().toISOString().slice(0, 10);
 /**
  * Reports for commissioners, administrators and team leads. Each request resolves the caller's
  * scope, reads its filters (a service outside the scope is a 400, not an empty report) and builds
- * the dashboard in one scoped transaction, reading only the report_* views.
+ * the dashboard in one scoped transaction, reading only the report_* views. `definitions` is the
+ * registry (dashboards/index.ts); tests pass their own.
  */
-export function createReportService(db: Database) {
+export function createReportService(db: Database, definitions: readonly DashboardDefinition[] = DASHBOARD_DEFINITIONS) {
   return {
     /** The dashboards this role may open. */
     available(ctx: RequestContext): DashboardDefinition[] {
       authorize(ctx, reportPolicy, 'view');
-      return DASHBOARD_DEFINITIONS.filter((d) => can(ctx, reportPolicy, d.action));
+      return definitions.filter((d) => can(ctx, reportPolicy, d.action));
     },
 
     /** The filter form's choices, for a page whose filters could not be read. */
@@ -55,7 +56,7 @@ export function createReportService(db: Database) {
     },
 
     async dashboard(ctx: RequestContext, name: string, query: FilterQuery, options: { practices?: boolean; today?: string } = {}): Promise<DashboardView> {
-      const definition = findDashboard(name);
+      const definition = definitions.find((d) => d.name === name);
       if (!definition) throw new NotFound('There is no such report');
       authorize(ctx, reportPolicy, definition.action);
       return db.inScope({ organisationId: ctx.organisationId, userId: ctx.actor.userId }, async (tx) => {

@@ -12,6 +12,3 @@ export const DASHBOARD_DEFINITIONS: readonly DashboardDefinition[] = [
   // The offers, outcomes, equity, gaps and team dashboards (dashboards/<name>.ts) are listed here.
 ];
 
-export function findDashboard(name: string): DashboardDefinition | undefined {
-  return DASHBOARD_DEFINITIONS.find((d) => d.name === name);
-}
