@@ -17,6 +17,8 @@ import { outcomeWebRoutes } from './features/outcomes/web.js';
 import { referrerRoutes } from './features/referrals/web-referrer.js';
 import { referralServiceRoutes } from './features/referrals/web-service.js';
 import { referralApiRoutes } from './features/referrals/api.js';
+import { reportApiRoutes } from './features/reports/api.js';
+import { reportWebRoutes } from './features/reports/web.js';
 import { tokenRoutes } from './features/tokens/routes.js';
 import { userRoutes } from './features/users/routes.js';
 import type { App } from './platform/http/app.js';
@@ -44,4 +46,6 @@ export async function registerRoutes(app: App, services: Services): Promise<void
   await offerWebRoutes(app, services);
   await outcomeApiRoutes(app, services);
   await outcomeWebRoutes(app, services);
+  await reportWebRoutes(app, services);
+  await reportApiRoutes(app, services);
 }

@@ -9,6 +9,7 @@ import { createOfferService } from './features/offers/service.js';
 import { createOrganisationService } from './features/organisations/service.js';
 import { createOutcomeService } from './features/outcomes/service.js';
 import { createReferralService } from './features/referrals/service.js';
+import { createReportService } from './features/reports/service.js';
 import { createTokenService } from './features/tokens/service.js';
 import { createUserService } from './features/users/service.js';
 import { createSessionStore } from './platform/auth/sessions.js';
@@ -40,6 +41,7 @@ export function createServices(
     needs: createNeedService(db),
     notifications: createNotificationService(db, { sendingConfigured: Boolean(config.notify) }),
     outcomes: createOutcomeService(db, { pseudonymSecret: config.sessionSecret }),
+    reports: createReportService(db),
   };
 }
 

@@ -93,6 +93,8 @@ export async function seedDemo(services: Services): Promise<DemoLogin[]> {
   }
   await seedDemoDirectory(services, ids);
   await seedDemoCases(services, ids, userIds);
+  // The demo commissioner's reports cover the demo service (setting the same list again changes nothing).
+  await services.organisations.setCommissioning(DEMO_ACTOR, null, ids.get('north-city-icb')!, [ids.get('riverside-pcn')!]);
   return DEMO_LOGINS;
 }
 

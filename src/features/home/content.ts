@@ -44,17 +44,18 @@ export function homeFor(role: Role, platformAdmin: boolean): { heading: string; 
         { heading: 'My caseload', description: 'The cases allocated to you, and every case in the service.', href: '/cases' },
         { heading: 'Programme settings', description: 'Session caps, caseload weights and first-contact targets.', href: '/admin/programme-settings' },
       );
-      coming.push({ heading: 'Team reports', description: 'waits, first contacts and caseloads.' });
       break;
     case 'provider':
       ready.push({ heading: 'Your services', description: 'Keep your directory entries up to date, or confirm they are still correct.', href: '/provider/services' });
       ready.push({ heading: 'Introductions', description: 'People a link worker has introduced to you: accept them and record attendance.', href: '/introductions' });
       break;
     case 'commissioner':
-      coming.push({ heading: 'Dashboards', description: 'referrals, flow, outcomes, equity and gaps, with no person-level data.' });
       break;
     case 'admin':
       break;
+  }
+  if (role === 'commissioner' || role === 'admin' || role === 'team-lead') {
+    ready.push({ heading: 'Reports', description: 'Referrals, flow from referral to support, and more: numbers only, never a person, with CSV downloads.', href: '/reports' });
   }
   if (role === 'admin' || role === 'team-lead') ready.push({ heading: 'Directory curation', description: 'Approve providers’ changes to directory entries and see which may be out of date.', href: '/directory/curation' });
   ready.push({ heading: 'API tokens', description: 'Connect other systems to Linkwork’s API.', href: '/account/tokens' });

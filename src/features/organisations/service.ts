@@ -25,7 +25,23 @@ export interface NewOrganisation {
 
 const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
+/** Organisations that fund social prescribing and so may be given reports on the services they commission. */
+export const COMMISSIONING_TYPES: readonly OrganisationType[] = ['commissioner', 'local-authority'];
+
+export interface Commissioning {
+  commissioner: Organisation;
+  services: { id: string; name: string; commissioned: boolean }[];
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export function createOrganisationService(db: Database) {
+  async function commissionerById(id: string): Promise<Organisation> {
+    const found = UUID.test(id) ? await db.kysely.selectFrom('organisation').selectAll().where('id', '=', id.toLowerCase()).executeTakeFirst() : undefined;
+    if (!found || !COMMISSIONING_TYPES.includes(found.type)) throw new NotFound('There is no such commissioning organisation');
+    return found;
+  }
+
   return {
     async add(actor: Actor, requestId: string | null, input: NewOrganisation): Promise<Organisation> {
       authorize({ actor, role: 'admin' }, organisationPolicy, 'add');
@@ -72,6 +88,53 @@ export function createOrganisationService(db: Database) {
       const found = await db.kysely.selectFrom('organisation').selectAll().where('id', '=', id).executeTakeFirst();
       if (!found) throw new NotFound('There is no such organisation');
       return found;
+    },
+
+    /** The social prescribing services, and which of them this commissioner commissions (platform administrators). */
+    async commissioning(actor: Actor, commissionerId: string): Promise<Commissioning> {
+      authorize({ actor, role: 'admin' }, organisationPolicy, 'commission');
+      const commissioner = await commissionerById(commissionerId);
+      return db.inScope({ organisationId: commissioner.id, userId: actor.userId }, async (tx) => {
+        const services = await tx
+          .selectFrom('organisation as o')
+          .leftJoin('commissioning as c', (join) => join.onRef('c.organisationId', '=', 'o.id').on('c.commissionerOrganisationId', '=', commissioner.id))
+          .select(['o.id', 'o.name', 'c.organisationId as commissionedId'])
+          .where('o.type', '=', 'sp-service')
+          .orderBy('o.name')
+          .execute();
+        return { commissioner, services: services.map((s) => ({ id: s.id, name: s.name, commissioned: s.commissionedId !== null })) };
+      });
+    },
+
+    /**
+     * Sets which services a commissioner commissions: its reports then cover exactly these. Written
+     * in the commissioner's context, as the commissioning table's row-level security requires, and audited.
+     */
+    async setCommissioning(actor: Actor, requestId: string | null, commissionerId: string, serviceIds: unknown): Promise<Commissioning> {
+      authorize({ actor, role: 'admin' }, organisationPolicy, 'commission');
+      const commissioner = await commissionerById(commissionerId);
+      const wanted = [...new Set((Array.isArray(serviceIds) ? serviceIds : serviceIds === undefined || serviceIds === '' ? [] : [serviceIds]).map((id) => text(id).toLowerCase()))];
+      const known = wanted.length
+        ? await db.kysely.selectFrom('organisation').select('id').where('type', '=', 'sp-service').where('id', 'in', wanted.filter((id) => UUID.test(id))).execute()
+        : [];
+      if (known.length !== wanted.length) throw ValidationFailed.field('services', 'Choose social prescribing services from the list');
+      await db.inScope({ organisationId: commissioner.id, userId: actor.userId }, async (tx) => {
+        const current = (await tx.selectFrom('commissioning').select('organisationId').where('commissionerOrganisationId', '=', commissioner.id).execute()).map((r) => r.organisationId);
+        const added = wanted.filter((id) => !current.includes(id));
+        const removed = current.filter((id) => !wanted.includes(id));
+        if (removed.length) await tx.deleteFrom('commissioning').where('commissionerOrganisationId', '=', commissioner.id).where('organisationId', 'in', removed).execute();
+        if (added.length) {
+          await tx.insertInto('commissioning').values(added.map((organisationId) => ({ commissionerOrganisationId: commissioner.id, organisationId, addedBy: actor.userId }))).execute();
+        }
+        if (added.length || removed.length) {
+          await recordAudit(
+            tx,
+            { requestId, actor, organisationId: commissioner.id },
+            { action: 'commissioning.changed', subjectType: 'organisation', subjectId: commissioner.id, detail: { added: added.join(' '), removed: removed.join(' ') } },
+          );
+        }
+      });
+      return this.commissioning(actor, commissioner.id);
     },
 
     async listAll(actor: Actor): Promise<Organisation[]> {

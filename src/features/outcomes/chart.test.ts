@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartSvg, describeChart, shortDate } from './chart.js';
+import { chartSvg, describeChart } from './chart.js';
 
 const input = {
   id: 'chart-ndt',
@@ -35,9 +35,5 @@ describe('outcome charts', () => {
     const svg = chartSvg({ ...input, title: 'Star <script>alert(1)</script> & "more"' });
     expect(svg).not.toContain('<script>');
     expect(svg).toContain('Star &lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;more&quot;');
-  });
-
-  it('writes dates as calendar days', () => {
-    expect(shortDate('2026-12-31')).toBe('31 Dec 2026');
   });
 });

@@ -1,3 +1,4 @@
+import { escapeXml, shortDate, SVG_COLOURS } from '../../platform/views/svg.js';
 import { DIRECTION_TEXT, type Direction } from './measures/definition.js';
 
 /**
@@ -29,21 +30,9 @@ const LEFT = 56;
 const RIGHT = 24;
 const TOP = 36;
 const BOTTOM = 48;
-const BLUE = '#005eb8';
-const TEXT = '#212b32';
-const GRID = '#d8dde0';
-
-function escapeXml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** "5 Jan 2026": dates are calendar days, so no time zone is involved. */
-export function shortDate(date: string): string {
-  const [year, month, day] = date.split('-').map(Number);
-  return `${day} ${MONTHS[month! - 1]} ${year}`;
-}
+const BLUE = SVG_COLOURS.series[0];
+const TEXT = SVG_COLOURS.text;
+const GRID = SVG_COLOURS.grid;
 
 const format = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
 

@@ -873,6 +873,8 @@ export function createReferralService(db: Database, clock: () => Date = () => ne
 
     /** Full record for the receiving service (audited as a view of the person), else the referrer's receipt. */
     async get(ctx: RequestContext, id: string): Promise<{ kind: 'full'; referral: ReferralView } | { kind: 'receipt'; referral: ReferralReceiptView }> {
+      // A role that can see neither a service's referrals nor its own sent ones (a commissioner) is refused outright.
+      if (!can(ctx, referralPolicy, 'list-sent')) authorize(ctx, referralPolicy, 'view-service');
       return db.inScope({ organisationId: ctx.organisationId, userId: ctx.actor.userId }, async (tx) => {
         if (can(ctx, referralPolicy, 'view-service')) {
           const full = await fullView(tx, ctx, id);

@@ -1,0 +1,83 @@
+import { sql, type RawBuilder } from 'kysely';
+import { shortDate } from '../../../platform/views/svg.js';
+import { periodInstants, servicesFor } from '../filters.js';
+import { formatCell } from '../format.js';
+import type { Cell, Headline, ReportFilters, ReportScope } from '../model.js';
+import { shownCount, shownPercent, shownStatistic } from '../suppression.js';
+
+/**
+ * What the referrals and flow dashboards share: the filters as one SQL condition on a referral
+ * (alias `r` of report_referral), counts and statistics as they may be shown, and the period's months.
+ */
+
+/** A statistic with no one behind it (a median of nobody) reads as words, not as a suppressed value. */
+export const NO_DATA = 'no data';
+
+export interface ReferralConditionOptions {
+  /** Whether the referral must have been received in the period (false for "now" snapshots and for events dated in the period). */
+  period: boolean;
+}
+
+/**
+ * The filters as one condition on `r` (report_referral): its service is in scope (and the chosen
+ * one), it came from the chosen practice, it is in the chosen cohort and, unless a figure dates
+ * something else, it was received in the period.
+ */
+export function referralConditions(scope: ReportScope, filters: ReportFilters, options: ReferralConditionOptions = { period: true }): RawBuilder<boolean> {
+  const services = servicesFor(scope, filters);
+  const parts: RawBuilder<unknown>[] = [services.length ? sql`r.organisation_id IN (${sql.join(services)})` : sql`false`];
+  if (options.period) {
+    const { start, end } = periodInstants(filters);
+    parts.push(sql`r.received_at >= ${start}`, sql`r.received_at < ${end}`);
+  }
+  if (filters.practiceId) parts.push(sql`r.source_organisation_id = ${filters.practiceId}`);
+  if (filters.cohort !== 'all') parts.push(filters.cohort === 'md' ? sql`r.multiple_disadvantage` : sql`NOT r.multiple_disadvantage`);
+  return sql<boolean>`(${sql.join(parts, sql` AND `)})`;
+}
+
+/** Counts come back from PostgreSQL as bigint strings and from PGlite as numbers. */
+export const n = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
+
+export function count(value: number, scope: ReportScope): Cell {
+  return shownCount(value, scope.suppress);
+}
+
+export function percent(part: number, whole: number, scope: ReportScope): Cell {
+  return whole === 0 ? NO_DATA : shownPercent(part, whole, scope.suppress);
+}
+
+/** A statistic (median days) from `base` people, to one decimal place. */
+export function statistic(value: number | null, base: number, scope: ReportScope): Cell {
+  if (base === 0 || value === null) return NO_DATA;
+  return shownStatistic(Math.round(value * 10) / 10, base, scope.suppress);
+}
+
+/** "of 1,204 referrals", with the base itself suppressed when it is small. */
+export function of(base: number, noun: string, scope: ReportScope): string {
+  return `of ${formatCell(count(base, scope), 'count')} ${noun}`;
+}
+
+export function countHeadline(label: string, value: number, scope: ReportScope, detail?: string): Headline {
+  return { label, value: count(value, scope), kind: 'count', ...(detail ? { detail } : {}) };
+}
+
+/** Every month the period touches, as YYYY-MM, so a month without referrals still shows as 0. */
+export function monthsOf(filters: Pick<ReportFilters, 'from' | 'to'>): string[] {
+  const months: string[] = [];
+  let [year, month] = filters.from.split('-').map(Number) as [number, number];
+  const last = filters.to.slice(0, 7);
+  for (;;) {
+    const key = `${year}-${String(month).padStart(2, '0')}`;
+    months.push(key);
+    if (key >= last) return months;
+    month += 1;
+    if (month > 12) [year, month] = [year + 1, 1];
+  }
+}
+
+/** "between 1 Apr 2026 and 31 Mar 2027" */
+export function periodText(filters: Pick<ReportFilters, 'from' | 'to'>): string {
+  return `between ${shortDate(filters.from)} and ${shortDate(filters.to)}`;
+}
+
+export const words = (value: Cell, kind: 'count' | 'percent' | 'days' | 'number' = 'count'): string => formatCell(value, kind);
