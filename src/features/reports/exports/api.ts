@@ -13,7 +13,7 @@ const Format = (fallback: 'json' | 'csv') => Type.Optional(Type.Enum(['json', 'c
 
 export const QuarterlyReturnQuery = Type.Object(
   {
-    quarter: Type.Optional(Type.String({ maxLength: 20, description: 'Financial quarter, e.g. 2025-Q4 = January to March 2026 (Q1 is April to June). Default: the last quarter that has ended.' })),
+    quarter: Type.Optional(Type.String({ maxLength: 20, description: 'Financial quarter, e.g. 2025-Q4 = January to March 2026 (Q1 is April to June). Default: the last quarter that has ended; the quarter in progress may be chosen (counts so far).' })),
     service: Type.Optional(Type.String({ maxLength: 40, description: 'One social prescribing service (organisation id) in your scope; default all of them' })),
     format: Format('json'),
   },
@@ -33,6 +33,7 @@ const ReturnRowSchema = Type.Object({
 
 export const QuarterlyReturnSchema = Type.Object({
   quarter: Type.Object({ id: Type.String(), from: Day, to: Day, label: Type.String() }),
+  inProgress: Type.Boolean({ description: 'The quarter has not ended yet: its counts are so far and will change' }),
   services: Type.Array(Type.Object({ id: Uuid, name: Type.String() })),
   suppressed: Type.Boolean({ description: 'True when counts of 1 to 4 are suppressed (commissioners)' }),
   items: Type.Array(ReturnRowSchema),
@@ -68,6 +69,11 @@ export const SnomedEventsSchema = Type.Object({
 /** The header carrying the left-out count with the CSV, which has no room for it. */
 export const LEFT_OUT_HEADER = 'linkwork-left-out-without-nhs-number';
 
+/** A quarter in progress says so in its file name, so it is not mistaken for the final return. */
+export function returnFilename(result: { quarter: { id: string }; inProgress: boolean }): string {
+  return `quarterly-return-${result.quarter.id}${result.inProgress ? '-so-far' : ''}.csv`;
+}
+
 export function attachment(filename: string): string {
   return `attachment; filename="${filename}"`;
 }
@@ -90,9 +96,9 @@ export async function exportApiRoutes(app: App, exportsService: ExportService): 
     async (request, reply) => {
       const result = await exportsService.quarterlyReturn(requireContext(request), request.query);
       if (request.query.format === 'csv') {
-        return reply.type('text/csv; charset=utf-8').header('content-disposition', attachment(`quarterly-return-${result.quarter.id}.csv`)).send(returnCsv(result.quarter, result.rows));
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', attachment(returnFilename(result))).send(returnCsv(result.quarter, result.rows));
       }
-      return { quarter: result.quarter, services: result.services, suppressed: result.suppressed, items: result.rows };
+      return { quarter: result.quarter, inProgress: result.inProgress, services: result.services, suppressed: result.suppressed, items: result.rows };
     },
   );
 

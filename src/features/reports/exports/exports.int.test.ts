@@ -31,6 +31,7 @@ describe('the quarterly return', () => {
     const result = await exports.quarterlyReturn(world.users.teamLead.ctx, {});
     expect(result.quarter.id).toBe('2025-Q4'); // the last quarter ended by 10 May 2026
     expect(result.suppressed).toBe(false);
+    expect(result.inProgress).toBe(false);
     expect(result.services.map((s) => s.id)).toEqual([world.service.id]);
     const rows = result.rows;
     const id = world.service.id;
@@ -84,7 +85,8 @@ describe('the quarterly return', () => {
   it('names a bad or unfinished quarter, and refuses roles without reports', async () => {
     const world = await buildExportWorld();
     const exports = await exportsService();
-    expect(await fieldsOf(exports.quarterlyReturn(world.users.teamLead.ctx, { quarter: '2026-Q1' }))).toEqual(['quarter']);
+    expect(await fieldsOf(exports.quarterlyReturn(world.users.teamLead.ctx, { quarter: '2026-Q2' }))).toEqual(['quarter']); // starts in July
+    expect((await exports.quarterlyReturn(world.users.teamLead.ctx, { quarter: '2026-Q1' })).inProgress).toBe(true);
     expect(await fieldsOf(exports.quarterlyReturn(world.users.teamLead.ctx, { quarter: 'last one', service: 'nope' }))).toEqual(['quarter', 'service']);
     const provider = await buildUser(await buildOrganisation({ type: 'vcse' }), 'provider');
     for (const user of [world.users.linkWorker, world.users.referrer, provider]) {

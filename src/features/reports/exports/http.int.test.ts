@@ -87,6 +87,7 @@ describe('the exports page', () => {
     expect(page.statusCode).toBe(200);
     const lastQuarter = recentQuarters(londonDay(new Date()), 1)[0]!;
     expect(page.body).toContain(`<option value="${lastQuarter.id}" selected>`);
+    expect(page.body).toMatch(/<option value="\d{4}-Q\d">Q\d [^<]+, so far<\/option>/); // the quarter in progress
     expect(page.body).not.toContain('id="service"'); // one service: nothing to choose
     expect(page.body).toContain(`<option value="${world.practice.id}">${world.practice.name}</option>`);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseQuarter, quarter, quarterOf, recentQuarters } from './quarter.js';
+import { inProgress, parseQuarter, quarter, quarterOf, recentQuarters } from './quarter.js';
 
 describe('financial quarters', () => {
   it('starts the year in April: Q1 is April to June, Q4 is January to March of the next year', () => {
@@ -22,12 +22,17 @@ describe('financial quarters', () => {
     expect(recentQuarters('2026-11-26')).toHaveLength(8);
   });
 
-  it('reads YYYY-QN and refuses a quarter that has not ended, one before 2019, or anything else', () => {
+  it('reads YYYY-QN and refuses a quarter that has not started, one before 2019, or anything else', () => {
     expect(parseQuarter(' 2025-q4 ', '2026-11-26')).toMatchObject({ id: '2025-Q4', from: '2026-01-01' });
-    expect(parseQuarter('2026-Q3', '2026-11-26')).toEqual({ error: 'Q3 2026/27 (October to December 2026) has not ended yet: choose a quarter that has ended' });
-    expect(parseQuarter('2026-Q2', '2026-09-30')).toHaveProperty('error');
-    expect(parseQuarter('2026-Q2', '2026-10-01')).toHaveProperty('id', '2026-Q2');
+    expect(parseQuarter('2026-Q4', '2026-11-26')).toEqual({ error: 'Q4 2026/27 (January to March 2027) has not started yet: choose a quarter that has' });
+    expect(parseQuarter('2026-Q3', '2026-09-30')).toHaveProperty('error');
+    expect(parseQuarter('2026-Q3', '2026-10-01')).toHaveProperty('id', '2026-Q3');
     expect(parseQuarter('2018-Q4', '2026-11-26')).toEqual({ error: 'Choose a quarter from 2019-Q1 onwards' });
     for (const bad of ['', '2025', '2025-Q5', '2025Q4', 'Q4-2025']) expect(parseQuarter(bad, '2026-11-26')).toHaveProperty('error');
+  });
+
+  it('knows a quarter in progress until its last day has passed', () => {
+    expect(inProgress(quarter(2026, 3), '2026-12-31')).toBe(true);
+    expect(inProgress(quarter(2026, 3), '2027-01-01')).toBe(false);
   });
 });

@@ -54,15 +54,20 @@ export function recentQuarters(today: string, count = 8): Quarter[] {
   return out;
 }
 
+/** A quarter that has not ended yet: its counts are so far, and will change. */
+export function inProgress(q: Pick<Quarter, 'to'>, today: string): boolean {
+  return q.to >= today;
+}
+
 /**
- * Reads `YYYY-QN`. A return counts a whole quarter, so a quarter that has not ended yet is refused
- * (its numbers would change); so is one before 2019, when the link worker role began.
+ * Reads `YYYY-QN`. The quarter in progress is allowed (a service may want to see it so far); one
+ * that has not started is refused, and so is one before 2019, when the link worker role began.
  */
 export function parseQuarter(value: string, today: string): Quarter | { error: string } {
   const match = QUARTER.exec(value.trim().toUpperCase());
   if (!match) return { error: 'Choose a quarter, written like 2025-Q4 (the year the financial year starts in)' };
   const q = quarter(Number(match[1]), Number(match[2]) as 1 | 2 | 3 | 4);
-  if (q.to >= today) return { error: `${q.label} has not ended yet: choose a quarter that has ended` };
+  if (q.from > today) return { error: `${q.label} has not started yet: choose a quarter that has` };
   if (q.from < '2019-04-01') return { error: 'Choose a quarter from 2019-Q1 onwards' };
   return q;
 }

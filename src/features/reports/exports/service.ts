@@ -11,7 +11,7 @@ import { pairedChange, type ScoredObservation } from '../../outcomes/paired.js';
 import { parseFilters } from '../filters.js';
 import { reportPolicy } from '../policy.js';
 import { resolveReportScope } from '../scope.js';
-import { parseQuarter, recentQuarters, type Quarter } from './quarter.js';
+import { inProgress, parseQuarter, quarterOf, recentQuarters, type Quarter } from './quarter.js';
 import { returnRows, type FixedMeasure, type MeasureRecordTally, type PairedTally, type ReturnRow, type Tally } from './return.js';
 import { snomedEventRows, type SnomedEventRow } from './snomed.js';
 
@@ -24,6 +24,8 @@ export interface QuarterlyReturnQuery {
 
 export interface QuarterlyReturn {
   quarter: Quarter;
+  /** The quarter has not ended: its counts are so far. */
+  inProgress: boolean;
   /** The services counted: the one chosen, or every service in the caller's scope. */
   services: { id: string; name: string }[];
   suppressed: boolean;
@@ -236,8 +238,11 @@ export function createExportService(db: Database, clock: () => Date = () => new 
   }
 
   return {
-    /** The quarters offered on the page, newest first; the first is the default. */
-    quarters: () => recentQuarters(today()),
+    /** The quarters offered on the page, newest first (the one in progress, then the last 8), and the default: the last that has ended. */
+    quarters(): { choices: (Quarter & { inProgress: boolean })[]; defaultId: string } {
+      const ended = recentQuarters(today());
+      return { choices: [{ ...quarterOf(today()), inProgress: true }, ...ended.map((q) => ({ ...q, inProgress: false }))], defaultId: ended[0]!.id };
+    },
 
     /** The services the caller may make a return for (commissioners: those they commission). */
     async returnServices(ctx: RequestContext): Promise<{ id: string; name: string }[]> {
@@ -260,7 +265,8 @@ export function createExportService(db: Database, clock: () => Date = () => new 
         const q = parsed as Quarter;
         const services = serviceId ? reportScope.services.filter((s) => s.id === serviceId) : reportScope.services;
         const ids = services.map((s) => s.id);
-        if (ids.length === 0) return { quarter: q, services, suppressed: reportScope.suppress, rows: [] };
+        const running = inProgress(q, today());
+        if (ids.length === 0) return { quarter: q, inProgress: running, services, suppressed: reportScope.suppress, rows: [] };
         const needLabels = new Map((await tx.selectFrom('needCode').select(['code', 'label']).execute()).map((n) => [n.code, n.label]));
         const rows = returnRows({
           services,
@@ -270,7 +276,7 @@ export function createExportService(db: Database, clock: () => Date = () => new 
           paired: await paired(tx, ids, q),
           suppress: reportScope.suppress,
         });
-        return { quarter: q, services, suppressed: reportScope.suppress, rows };
+        return { quarter: q, inProgress: running, services, suppressed: reportScope.suppress, rows };
       });
     },
 

@@ -3,7 +3,7 @@ import type { RequestContext } from '../../../platform/context.js';
 import type { App } from '../../../platform/http/app.js';
 import { handleForm, requireContext } from '../../../platform/http/request.js';
 import { reportPolicy } from '../policy.js';
-import { attachment, LEFT_OUT_HEADER } from './api.js';
+import { attachment, LEFT_OUT_HEADER, returnFilename } from './api.js';
 import { returnCsv } from './return.js';
 import type { ExportService, SnomedQuery } from './service.js';
 import { snomedCsv } from './snomed.js';
@@ -29,13 +29,13 @@ export async function exportWebRoutes(app: App, exportsService: ExportService): 
     const quarters = exportsService.quarters();
     return {
       title: 'Exports',
-      quarters: quarters.map((q) => ({ value: q.id, text: q.label })),
+      quarters: quarters.choices.map((q) => ({ value: q.id, text: q.inProgress ? `${q.label}, so far` : q.label })),
       services: services.map((s) => ({ value: s.id, text: s.name })),
       chooseService: ctx.role === 'commissioner' || services.length > 1,
       snomed,
       practices: snomed ? (await exportsService.practices(ctx)).map((p) => ({ value: p.id, text: p.name })) : [],
       values: {
-        quarter: text(query, 'quarter') || quarters[0]!.id,
+        quarter: text(query, 'quarter') || quarters.defaultId,
         service: text(query, 'service'),
         practice: text(query, 'practice'),
         from: text(query, 'from'),
@@ -53,7 +53,7 @@ export async function exportWebRoutes(app: App, exportsService: ExportService): 
     const form = { template: PAGE, data: await pageData(ctx, request.query) };
     return handleForm(reply, form, async () => {
       const result = await exportsService.quarterlyReturn(ctx, { quarter: text(request.query, 'quarter'), service: text(request.query, 'service') });
-      return reply.type('text/csv; charset=utf-8').header('content-disposition', attachment(`quarterly-return-${result.quarter.id}.csv`)).send(returnCsv(result.quarter, result.rows));
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', attachment(returnFilename(result))).send(returnCsv(result.quarter, result.rows));
     });
   });
 
