@@ -89,6 +89,7 @@ describe('the exports page', () => {
     expect(page.body).toContain(`<option value="${lastQuarter.id}" selected>`);
     expect(page.body).toMatch(/<option value="\d{4}-Q\d">Q\d [^<]+, so far<\/option>/); // the quarter in progress
     expect(page.body).not.toContain('id="service"'); // one service: nothing to choose
+    expect(page.body).not.toContain('fewer than 5');
     expect(page.body).toContain(`<option value="${world.practice.id}">${world.practice.name}</option>`);
 
     const download = await browser.get('/reports/exports/quarterly-return.csv?quarter=2025-Q4');
@@ -124,6 +125,7 @@ describe('the exports page', () => {
     expect(page.body).toContain(`<option value="${world.birch.id}">${world.birch.name}</option>`);
     expect(page.body).not.toContain(world.cedar.name);
     expect(page.body).not.toContain('SNOMED CT events');
+    expect(page.body).toContain('Counts from 1 to 4 read “fewer than 5”');
     expect((await commissioner.get(`/reports/exports/snomed-events.csv?practice=${world.practice.id}`)).statusCode).toBe(403);
 
     const linkWorker = await signedInBrowser(world.users.linkWorker);

@@ -244,10 +244,13 @@ export function createExportService(db: Database, clock: () => Date = () => new 
       return { choices: [{ ...quarterOf(today()), inProgress: true }, ...ended.map((q) => ({ ...q, inProgress: false }))], defaultId: ended[0]!.id };
     },
 
-    /** The services the caller may make a return for (commissioners: those they commission). */
-    async returnServices(ctx: RequestContext): Promise<{ id: string; name: string }[]> {
+    /** The services the caller may make a return for (commissioners: those they commission), and whether small numbers are suppressed. */
+    async returnScope(ctx: RequestContext): Promise<{ services: { id: string; name: string }[]; suppress: boolean }> {
       authorize(ctx, reportPolicy, 'quarterly-return');
-      return db.inScope(scope(ctx), async (tx) => (await resolveReportScope(tx, ctx)).services);
+      return db.inScope(scope(ctx), async (tx) => {
+        const { services, suppress } = await resolveReportScope(tx, ctx);
+        return { services, suppress };
+      });
     },
 
     async quarterlyReturn(ctx: RequestContext, query: QuarterlyReturnQuery): Promise<QuarterlyReturn> {

@@ -24,14 +24,15 @@ function text(query: unknown, name: string): string {
  */
 export async function exportWebRoutes(app: App, exportsService: ExportService): Promise<void> {
   async function pageData(ctx: RequestContext, query: unknown): Promise<Record<string, unknown>> {
-    const services = await exportsService.returnServices(ctx);
+    const { services, suppress } = await exportsService.returnScope(ctx);
     const snomed = can(ctx, reportPolicy, 'snomed-extract');
     const quarters = exportsService.quarters();
     return {
       title: 'Exports',
       quarters: quarters.choices.map((q) => ({ value: q.id, text: q.inProgress ? `${q.label}, so far` : q.label })),
       services: services.map((s) => ({ value: s.id, text: s.name })),
-      chooseService: ctx.role === 'commissioner' || services.length > 1,
+      chooseService: suppress || services.length > 1,
+      suppress,
       snomed,
       practices: snomed ? (await exportsService.practices(ctx)).map((p) => ({ value: p.id, text: p.name })) : [],
       values: {
