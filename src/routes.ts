@@ -14,6 +14,7 @@ import { offerWebRoutes } from './features/offers/web.js';
 import { organisationRoutes } from './features/organisations/routes.js';
 import { outcomeApiRoutes } from './features/outcomes/api.js';
 import { outcomeWebRoutes } from './features/outcomes/web.js';
+import { exportRoutes } from './features/reports/exports/routes.js';
 import { referrerRoutes } from './features/referrals/web-referrer.js';
 import { referralServiceRoutes } from './features/referrals/web-service.js';
 import { referralApiRoutes } from './features/referrals/api.js';
@@ -48,4 +49,5 @@ export async function registerRoutes(app: App, services: Services): Promise<void
   await outcomeWebRoutes(app, services);
   await reportWebRoutes(app, services);
   await reportApiRoutes(app, services);
+  await exportRoutes(app, services);
 }

@@ -4,6 +4,7 @@ import { registerAudit } from './audit.js';
 import { registerDatabase } from './db.js';
 import { registerDirectory } from './directory.js';
 import { registerDirectoryUpkeep } from './directory-upkeep.js';
+import { registerExports } from './exports.js';
 import { registerGenerate } from './generate.js';
 import { registerOrgs } from './orgs.js';
 import { registerOutcomes } from './outcomes.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerDirectory(program);
   registerDirectoryUpkeep(program);
   registerOutcomes(program);
+  registerExports(program);
   registerGenerate(program);
   return program;
 }

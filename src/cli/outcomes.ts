@@ -4,7 +4,7 @@ import { GpFileProblem, outcomesCsv, parseGpAttendanceCsv } from '../features/ou
 import { CliError, describeOrganisation, orgContext, organisationFor, print, withServices, write } from './support.js';
 
 /** The `import` or `export` group another module registered, so outcomes add to it rather than replace it. */
-function group(program: Command, name: 'import' | 'export', description: string): Command {
+export function group(program: Command, name: 'import' | 'export', description: string): Command {
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
 }
 

@@ -166,7 +166,7 @@ const DEMO_CASES: DemoCase[] = [
     ],
   },
   {
-    person: { givenName: 'Tom', familyName: 'Baker', dateOfBirth: '1974-09-02', postcode: 'BS5 0HH', phone: '07700900456', preferredContact: 'phone', safeToLeaveMessage: true },
+    person: { givenName: 'Tom', familyName: 'Baker', dateOfBirth: '1974-09-02', nhsNumber: '9990000042', postcode: 'BS5 0HH', phone: '07700900456', preferredContact: 'phone', safeToLeaveMessage: true },
     reason: 'Long-term unemployed, type 2 diabetes, worried about debt; wants money advice first',
     needs: ['money-and-debt', 'employment'],
     multipleDisadvantage: [],
@@ -175,7 +175,7 @@ const DEMO_CASES: DemoCase[] = [
     contacts: [],
   },
   {
-    person: { givenName: 'Aisha', familyName: 'Rahman', dateOfBirth: '1997-06-02', postcode: 'BS5 6XX', email: 'aisha.rahman@example.com', safeToLeaveMessage: false, preferredContact: 'email' },
+    person: { givenName: 'Aisha', familyName: 'Rahman', dateOfBirth: '1997-06-02', nhsNumber: '9990000050', postcode: 'BS5 6XX', email: 'aisha.rahman@example.com', safeToLeaveMessage: false, preferredContact: 'email' },
     reason: 'Moved to the area after leaving an abusive partner; anxious and isolated, would like somewhere quiet to start',
     needs: ['social-isolation', 'mental-wellbeing'],
     multipleDisadvantage: ['domestic-abuse'],
@@ -184,7 +184,7 @@ const DEMO_CASES: DemoCase[] = [
     contacts: [],
   },
   {
-    person: { givenName: 'Leyla', familyName: 'Khan', dateOfBirth: '1997-01-20', postcode: 'BS5 9QP', email: 'leyla.demo@example.org', preferredContact: 'email', safeToLeaveMessage: false },
+    person: { givenName: 'Leyla', familyName: 'Khan', dateOfBirth: '1997-01-20', nhsNumber: '9990000069', postcode: 'BS5 9QP', email: 'leyla.demo@example.org', preferredContact: 'email', safeToLeaveMessage: false },
     reason: 'Left an abusive partner; temporary accommodation with two children; anxious and behind on rent',
     needs: ['housing', 'mental-wellbeing', 'money-and-debt'],
     multipleDisadvantage: ['domestic-abuse'],

@@ -58,6 +58,7 @@ export function homeFor(role: Role, platformAdmin: boolean): { heading: string; 
     ready.push({ heading: 'Reports', description: 'Referrals, flow from referral to support, and more: numbers only, never a person, with CSV downloads.', href: '/reports' });
   }
   if (role === 'admin' || role === 'team-lead') ready.push({ heading: 'Directory curation', description: 'Approve providers’ changes to directory entries and see which may be out of date.', href: '/directory/curation' });
+  if (role === 'admin' || role === 'team-lead' || role === 'commissioner') ready.push({ heading: 'Exports', description: 'The quarterly return and, for services, SNOMED CT coded referral events for GP practices.', href: '/reports/exports' });
   ready.push({ heading: 'API tokens', description: 'Connect other systems to Linkwork’s API.', href: '/account/tokens' });
   return { heading: 'Linkwork', ready, coming };
 }

@@ -1,6 +1,11 @@
 import type { DashboardDefinition } from '../model.js';
+import { equityDashboard } from './equity.js';
 import { flowDashboard } from './flow.js';
+import { gapsDashboard } from './gaps.js';
+import { offersDashboard } from './offers.js';
+import { outcomesDashboard } from './outcomes.js';
 import { referralsDashboard } from './referrals.js';
+import { teamDashboard } from './team.js';
 
 /**
  * Every dashboard Linkwork serves, in the order the reports page lists them. Pages and the API
@@ -9,6 +14,9 @@ import { referralsDashboard } from './referrals.js';
 export const DASHBOARD_DEFINITIONS: readonly DashboardDefinition[] = [
   referralsDashboard,
   flowDashboard,
-  // The offers, outcomes, equity, gaps and team dashboards (dashboards/<name>.ts) are listed here.
+  offersDashboard,
+  outcomesDashboard,
+  equityDashboard,
+  gapsDashboard,
+  teamDashboard,
 ];
-
