@@ -1,5 +1,5 @@
 // ORUK import throughput: `linkwork import oruk`'s importer (streamed JSON, a transaction per batch
-// of 50 services with one unnest INSERT per table, re-import detection by hash, organizations and
+// of 250 services with one unnest INSERT per table, re-import detection by hash, organizations and
 // locations upserted once per run, audit) reading an ORUK 3.0 file of BENCH_IMPORT_SERVICES
 // generated services (default 10,000; BENCH_IMPORT_SERVICES=100000 for the full size), against a
 // floor measured in the same run: bulk INSERTs of the same services' rows (generate/load.ts: one
@@ -142,7 +142,7 @@ async function run(label: string, open: () => Promise<Database>, migrationUrl: s
     const ratio = floor.seconds / summary.seconds;
     console.log(`ratio (import / floor throughput): ${ratio.toFixed(2)}× ${ratio >= GOAL ? `(meets ≥${GOAL}×)` : `(misses ≥${GOAL}×)`}`);
 
-    // Re-importing the unchanged file: the fast path (one query per 50 services, nothing written).
+    // Re-importing the unchanged file: the fast path (one query per 250 services, nothing written).
     const again = await importOruk(db, ctx, { paths: [file] });
     console.log(`re-import of the same file: ${again.unchanged.toLocaleString('en-GB')} unchanged in ${again.seconds.toFixed(1)} s → ${perSecond(again.unchanged, again.seconds)} services/s`);
 

@@ -223,9 +223,19 @@ describe('importing ORUK files', () => {
       cafe.phones = [];
       cafe.service_at_locations = cafe.service_at_locations.slice(1); // leaves the hall (the walking group still uses it)
       cafe.attributes = cafe.attributes.slice(0, 1);
+      // Two services changed in one batch: each update lands on its own row.
+      rich.contents[2]!.description = 'Now by phone too.';
       writeFileSync(file, JSON.stringify(rich));
       const second = await importOruk(db, ctx, { paths: [file] });
-      expect({ created: second.created, updated: second.updated, unchanged: second.unchanged }).toEqual({ created: 0, updated: 1, unchanged: 2 });
+      expect({ created: second.created, updated: second.updated, unchanged: second.unchanged }).toEqual({ created: 0, updated: 2, unchanged: 1 });
+      const descriptions = await db.inScope(scope, (tx) =>
+        tx.selectFrom('directoryService').select(['name', 'description']).where('organisationId', '=', organisation.id).orderBy('name').execute(),
+      );
+      expect(descriptions.map((d) => [d.name, d.description])).toEqual([
+        ['Harbour Money Advice', 'Now by phone too.'],
+        ['Riverside Walking Group', expect.not.stringMatching(/^Now/)],
+        ['Riverside Wellbeing Café', 'Now on Thursdays too.'],
+      ]);
 
       // Service ids are unique across directories: when another test's directory already holds the
       // fixture's, this one has its own, found by the source id. An update keeps it, and keeps the

@@ -387,12 +387,14 @@ async function writeServiceRows(tx: Tx, target: WriteTarget, items: ServiceToWri
   const org = target.organisationId;
   const ids: string[] = new Array(items.length);
   const fresh: number[] = [];
+  const changed: Row[] = [];
   for (const [index, item] of items.entries()) {
     if (item.known) {
       ids[index] = item.known.id;
-      await tx.updateTable('directoryService').set(rows[index]!).where('organisationId', '=', org).where('id', '=', item.known.id).execute();
+      changed.push({ ...rows[index]!, id: item.known.id });
     } else fresh.push(index);
   }
+  await updateServices(tx, org, changed);
   if (fresh.length === 0) return ids;
   const insert = (index: number, id: string): Row => ({ ...rows[index]!, organisationId: org, id, sourceId: items[index]!.service.source_id, published: target.published });
   const inserted = await insertUnnest(tx, 'directoryService', fresh.map((index) => insert(index, items[index]!.service.id)), ' ON CONFLICT DO NOTHING RETURNING id');
@@ -408,6 +410,26 @@ async function writeServiceRows(tx: Tx, target: WriteTarget, items: ServiceToWri
   }
   await insertUnnest(tx, 'directoryService', elsewhere);
   return ids;
+}
+
+/** The service columns an update replaces: all but the keys, the source id and publication. */
+const UPDATED_SERVICE_COLUMNS = PARENT_COLUMNS.directoryService.filter(([field]) => !['organisationId', 'id', 'sourceId', 'published'].includes(field));
+
+/** Updates changed services (`rows` keyed by id) with one statement: an array per column, unnested and joined on id. */
+async function updateServices(tx: Tx, org: string, rows: Row[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = [['id', 'id', 'uuid'] as const, ...UPDATED_SERVICE_COLUMNS];
+  let text = unnestStatements.get('directoryService update');
+  if (!text) {
+    text =
+      `UPDATE directory_service AS s SET ${UPDATED_SERVICE_COLUMNS.map(([, name]) => `${name} = u.${name}`).join(', ')} ` +
+      `FROM unnest(${columns.map(([, , type], i) => `$${i + 1}::${type}[]`).join(', ')}) AS u(${columns.map(([, name]) => name).join(', ')}) ` +
+      `WHERE s.organisation_id = $${columns.length + 1}::uuid AND s.id = u.id`;
+    unnestStatements.set('directoryService update', text);
+  }
+  const parameters: unknown[] = columns.map(([field]) => rows.map((row) => row[field] ?? null));
+  parameters.push(org);
+  await tx.executeQuery(CompiledQuery.raw(text, parameters));
 }
 
 /** Hash of an organization's or location's details, to tell whether this run wrote it as it is. */
