@@ -53,8 +53,9 @@ function capturing(db: Database, capture: CaptureStatements): Database {
 }
 
 interface Worker {
-  /** Link workers with cases, across every generated service. */
+  /** Link workers with cases, and referrals, across every generated service. */
   workers: number;
+  referrals: number;
   organisationId: string;
   userId: string;
   name: string;
@@ -68,19 +69,23 @@ async function findWorker(db: Database): Promise<Worker> {
   if (services.length === 0) throw new Error('No generated PCN services in this database: run `linkwork generate` first');
   let best: Worker | null = null;
   let workers = 0;
+  let referrals = 0;
   for (const { id } of services) {
     const counts = await db.inScope({ organisationId: id, userId: null }, (tx) =>
       sql<{ userId: string; cases: number; active: number }>`SELECT link_worker_user_id AS user_id, count(*)::int AS cases, count(*) FILTER (WHERE status <> 'closed')::int AS active
         FROM support_case WHERE organisation_id = ${id} AND link_worker_user_id IS NOT NULL GROUP BY 1`.execute(tx),
     );
     workers += counts.rows.length;
+    referrals += await db.inScope({ organisationId: id, userId: null }, async (tx) =>
+      Number((await tx.selectFrom('referral').select((eb) => eb.fn.countAll<string>().as('n')).where('organisationId', '=', id).executeTakeFirstOrThrow()).n),
+    );
     for (const c of counts.rows) {
       const better = !best || (best.cases < TARGET ? c.cases > best.cases : c.cases >= TARGET && c.cases < best.cases);
-      if (better) best = { workers: 0, organisationId: id, userId: c.userId, name: '', cases: c.cases, active: c.active };
+      if (better) best = { workers: 0, referrals: 0, organisationId: id, userId: c.userId, name: '', cases: c.cases, active: c.active };
     }
   }
   const user = await db.kysely.selectFrom('appUser').select('name').where('id', '=', best!.userId).executeTakeFirstOrThrow();
-  return { ...best!, workers, name: user.name };
+  return { ...best!, workers, referrals, name: user.name };
 }
 
 interface Target {
@@ -107,9 +112,8 @@ async function run(label: string, db: Database, migrationUrl: string | null): Pr
     await client.query('ANALYZE support_case, case_contact, person, referral, app_user, membership, programme_setting, user_session, api_token');
     await client.end();
   }
-  const { rows: scale } = await sql<{ referrals: string }>`SELECT reltuples::bigint::text AS referrals FROM pg_class WHERE relname = 'referral'`.execute(db.kysely);
   const worker = await findWorker(db);
-  console.log(`\n[${label}] about ${Number(scale[0]!.referrals).toLocaleString('en-GB')} referrals (the planner's estimate), ${worker.workers.toLocaleString('en-GB')} link workers with cases`);
+  console.log(`\n[${label}] ${worker.referrals.toLocaleString('en-GB')} referrals, ${worker.workers.toLocaleString('en-GB')} link workers with cases`);
   console.log(`link worker ${worker.userId}: ${worker.cases} cases (${worker.active} open or paused)`);
 
   const services = createServices(db, settings);
