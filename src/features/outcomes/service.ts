@@ -9,7 +9,7 @@ import { FieldErrors, NotFound, ValidationFailed } from '../../platform/errors.j
 import { BUILT_IN_MEASURES, builtInMeasure, uclaBands, WARWICK_REGISTERED_NOTE } from './measures/builtin.js';
 import { checkCustomMeasure, type CustomMeasureInput } from './measures/custom.js';
 import type { MeasureDefinition } from './measures/definition.js';
-import { score, type Answer, type ItemScore, type ReportedScore, type ScoreResult } from './measures/score.js';
+import { score, type Answer, type ItemScore, type ReportedScore, type ScoreOptions, type ScoreResult } from './measures/score.js';
 import { outcomePolicy } from './policy.js';
 
 export type Cohort = 'everyone' | 'multiple-disadvantage';
@@ -45,12 +45,28 @@ export interface RecordInput {
 }
 
 /** What is kept with a record: enough to show and export it without rescoring. */
-interface StoredScores {
+export interface StoredScores {
   rawTotal: number | null;
   total: number | null;
   complete: boolean;
   items: { key: string; score: number | null; band: string | null }[];
   scores: ReportedScore[];
+}
+
+/** How a programme's settings change scoring: a UCLA-3 loneliness cut-off, when the service set one. */
+export function scoreOptions(definition: MeasureDefinition, uclaLonelyFrom: number | null): ScoreOptions {
+  return definition.code === 'ucla3' && uclaLonelyFrom !== null ? { totalBands: uclaBands(uclaLonelyFrom) } : {};
+}
+
+/** The scores column of a record, from the engine's result (the generator stores the same shape). */
+export function storedScores(result: ScoreResult): StoredScores {
+  return {
+    rawTotal: result.rawTotal,
+    total: result.total,
+    complete: result.complete,
+    items: result.items.map((i) => ({ key: i.key, score: i.score, band: i.band })),
+    scores: result.scores,
+  };
 }
 
 export interface MeasureRecordView {
@@ -193,20 +209,6 @@ export function createOutcomeService(db: Database, options: { pseudonymSecret: s
       .executeTakeFirst();
     if (!row) throw new NotFound('There is no such case');
     return row;
-  }
-
-  function scoreOptions(definition: MeasureDefinition, uclaLonelyFrom: number | null) {
-    return definition.code === 'ucla3' && uclaLonelyFrom !== null ? { totalBands: uclaBands(uclaLonelyFrom) } : {};
-  }
-
-  function toStored(result: ScoreResult): StoredScores {
-    return {
-      rawTotal: result.rawTotal,
-      total: result.total,
-      complete: result.complete,
-      items: result.items.map((i) => ({ key: i.key, score: i.score, band: i.band })),
-      scores: result.scores,
-    };
   }
 
   type RecordRow = {
@@ -504,7 +506,7 @@ export function createOutcomeService(db: Database, options: { pseudonymSecret: s
             completedOn: valid.completedOn,
             declined: valid.declined,
             answers: valid.result ? JSON.stringify(valid.result.items.map((i) => i.answer)) : null,
-            scores: valid.result ? JSON.stringify(toStored(valid.result)) : null,
+            scores: valid.result ? JSON.stringify(storedScores(valid.result)) : null,
             recordedByUserId: ctx.actor.userId,
           })
           .returning('id')

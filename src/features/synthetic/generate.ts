@@ -43,6 +43,9 @@ export interface NationalSummary {
   sources: Tally['sources'];
   /** Days, from the hour histograms: median and 90th percentile. */
   waits: { toAccept: { median: number; p90: number } | null; toFirstContact: { median: number; p90: number } | null };
+  offers: Tally['offers'];
+  introductions: Tally['introductions'];
+  measures: Tally['measures'];
   commissioners: { organisation: string; email: string }[];
   interrupted: boolean;
 }
@@ -123,7 +126,7 @@ export async function generateNational(db: Database, options: NationalOptions): 
       break;
     }
     const sink = new RowSink();
-    run({ pcn, referrals: [] }, sink, context);
+    run({ pcn, referrals: [], services: [] }, sink, context);
     await db.inScope({ organisationId: pcn.org.id, userId: null }, (tx) => writeSink(tx, sink, statements, count));
     options.onProgress?.(pcn.index + 1, nation.pcns.length, tally.referrals);
   }
@@ -141,6 +144,9 @@ export async function generateNational(db: Database, options: NationalOptions): 
     statuses: tally.statuses,
     sources: tally.sources,
     waits: { toAccept: percentiles(tally.toAccept), toFirstContact: percentiles(tally.toFirstContact) },
+    offers: tally.offers,
+    introductions: tally.introductions,
+    measures: tally.measures,
     commissioners: nation.commissioners.map((c) => ({ organisation: c.org.name, email: c.user.email })),
     interrupted,
   };
@@ -179,6 +185,7 @@ const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
 /** The end summary: the same for the same seed and options, so two runs can be compared by eye or diff. */
 export function summaryLines(s: NationalSummary): string[] {
+  const offers = Object.values(s.offers).reduce((a, b) => a + b, 0);
   const lines = [
     `Synthetic national year, seed ${s.seed}: ${s.period.from} to ${s.period.to}${s.interrupted ? ' (stopped early)' : ''}`,
     '',
@@ -196,6 +203,10 @@ export function summaryLines(s: NationalSummary): string[] {
     'Waits (days)                  median       p90',
     s.waits.toAccept ? `  received to accepted      ${String(s.waits.toAccept.median).padStart(10)}${String(s.waits.toAccept.p90).padStart(10)}` : '  received to accepted      none',
     s.waits.toFirstContact ? `  received to first contact ${String(s.waits.toFirstContact.median).padStart(10)}${String(s.waits.toFirstContact.p90).padStart(10)}` : '  received to first contact none',
+    `Offers                      ${String(offers).padStart(10)}`,
+    ...Object.entries(s.offers).sort((a, b) => b[1] - a[1]).map(([k, n]) => `  now ${k.padEnd(22)}${pct(n / Math.max(1, offers)).padStart(10)}`),
+    `  introductions accompanied ${pct(s.introductions.mdAccompanied / Math.max(1, s.introductions.md)).padStart(10)} (MD)  ${pct(s.introductions.othersAccompanied / Math.max(1, s.introductions.others))} (others)`,
+    `Outcome measures            ${String(s.measures.baseline).padStart(10)} at baseline, ${s.measures.followUp} at follow-up, ${s.measures.declined} declined`,
   ];
   return lines;
 }

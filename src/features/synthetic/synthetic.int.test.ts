@@ -3,6 +3,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../platform/db/database.js';
 import { checkNhsNumber, isTestNhsNumber } from '../../platform/domain/nhs-number.js';
+import { transitionAllowed, type OfferState } from '../offers/rules.js';
+import { builtInMeasure } from '../outcomes/measures/builtin.js';
+import { score } from '../outcomes/measures/score.js';
 import { SNOMED } from '../referrals/rules.js';
 import { testDatabase } from '../../../test/support/db.js';
 import { buildOrganisation } from '../../../test/support/factories.js';
@@ -34,8 +37,8 @@ async function tenantTables(database: Database): Promise<string[]> {
 
 /**
  * A digest per table of the generated organisations' rows, each read in its own organisation's
- * context (row-level security), rows as JSON in a fixed order. Left out: referral_event.id (an
- * identity numbered by the database), the directory's created_at/updated_at (set by the database,
+ * context (row-level security), rows as JSON in a fixed order. Left out: referral_event.id and
+ * offer_event.id (identities numbered by the database), the directory's created_at/updated_at (set by the database,
  * as the directory generator leaves them) and its search_document (computed by the database, whose
  * text-search dictionaries differ between PostgreSQL versions: PGlite is newer than Debian's 15).
  */
@@ -54,7 +57,7 @@ async function checksums(database: Database): Promise<Record<string, string>> {
     digest('app_user', (await sql<{ j: string }>`SELECT to_jsonb(t)::text AS j FROM app_user t WHERE id IN (${userIds}) ORDER BY 1`.execute(tx)).rows);
   });
   for (const table of await tenantTables(database)) {
-    const leaveOut = table === 'referral_event' ? ['id'] : table.startsWith('directory_') ? ['created_at', 'updated_at', 'search_document'] : [];
+    const leaveOut = table === 'referral_event' || table === 'offer_event' ? ['id'] : table.startsWith('directory_') ? ['created_at', 'updated_at', 'search_document'] : [];
     const rows: { j: string }[] = [];
     for (const organisationId of organisationIds) {
       await database.inScope({ organisationId, userId: null }, async (tx) => {
@@ -86,7 +89,8 @@ describe('linkwork generate: a synthetic national year', () => {
     expect(summary).toEqual(freshSummary);
     const [a, b] = [await checksums(fresh), await checksums(db)];
     expect(b).toEqual(a);
-    for (const table of ['organisation', 'app_user', 'membership', 'programme', 'person', 'referral', 'referral_event', 'referral_receipt', 'support_case', 'unmet_need', 'directory_service']) {
+    for (const table of ['organisation', 'app_user', 'membership', 'programme', 'person', 'referral', 'referral_event', 'referral_receipt', 'support_case', 'unmet_need', 'directory_service',
+      'case_contact', 'offer', 'offer_event', 'measure_record', 'gp_attendance', 'commissioning']) {
       expect(Number(a[table]!.split(':')[0]), table).toBeGreaterThan(0);
     }
   }, 300_000);
@@ -126,6 +130,79 @@ describe('linkwork generate: a synthetic national year', () => {
         expect(wrong).toEqual([]);
         expect(cases.size).toBe(referrals.filter((r) => r.caseId).length);
       });
+    }
+  });
+
+  it('keeps casework inside each case: dates from its history, contacts between allocation and closure, offers moved as the offers rules allow', async () => {
+    const yearEnd = '2026-03-31';
+    for (const pcn of nation.pcns) {
+      await db.inScope({ organisationId: pcn.org.id, userId: null }, async (tx) => {
+        await sql`SET LOCAL TimeZone = 'UTC'`.execute(tx);
+        const cases = new Map((await tx.selectFrom('supportCase').select(['id', 'referralId', 'allocatedAt', 'firstContactOn', 'openedAt', 'closedAt', 'linkWorkerUserId']).execute()).map((c) => [c.id, c]));
+        const day = (d: Date | string | null) => (d === null ? null : typeof d === 'string' ? d.slice(0, 10) : d.toISOString().slice(0, 10));
+        const firstContacts = new Map((await tx.selectFrom('referralEvent').select(['referralId', 'occurredAt']).where('action', '=', 'record-first-contact').execute()).map((e) => [e.referralId, day(e.occurredAt)]));
+        expect([...cases.values()].filter((c) => day(c.firstContactOn) !== (firstContacts.get(c.referralId) ?? null) || (c.allocatedAt !== null) !== (c.linkWorkerUserId !== null))).toEqual([]);
+
+        const contacts = await tx.selectFrom('caseContact').select(['caseId', 'contactDate', 'type', 'recordedBy']).execute();
+        const outside = contacts.filter((k) => {
+          const c = cases.get(k.caseId)!;
+          return day(k.contactDate)! < day(c.allocatedAt)! || day(k.contactDate)! > (day(c.closedAt) ?? yearEnd) || k.recordedBy !== c.linkWorkerUserId;
+        });
+        expect(outside).toEqual([]);
+
+        const offers = await tx.selectFrom('offer').select(['id', 'caseId', 'state', 'accompanied']).execute();
+        const events = await tx.selectFrom('offerEvent').select(['offerId', 'kind', 'fromState', 'toState', 'occurredAt']).orderBy('id').execute();
+        const byOffer = new Map<string, typeof events>();
+        for (const e of events) byOffer.set(e.offerId, [...(byOffer.get(e.offerId) ?? []), e]);
+        const illegal = offers.filter((o) => {
+          const history = byOffer.get(o.id) ?? [];
+          const c = cases.get(o.caseId)!;
+          let state: string | null = null;
+          for (const e of history) {
+            if (state === null ? e.kind !== 'suggested' : e.kind === 'transition' ? e.fromState !== state || !transitionAllowed(state as OfferState, e.toState as OfferState) : e.toState !== state) return true;
+            if (e.occurredAt < c.openedAt || (c.closedAt && e.occurredAt > c.closedAt)) return true;
+            state = e.toState;
+          }
+          return state !== o.state;
+        });
+        expect(illegal).toEqual([]);
+      });
+    }
+  });
+
+  it('records outcome measures as the outcomes service does: scores its own engine gives, within range; declines without answers', async () => {
+    const codes = new Set<string>();
+    for (const pcn of nation.pcns) {
+      await db.inScope({ organisationId: pcn.org.id, userId: null }, async (tx) => {
+        const records = await tx.selectFrom('measureRecord').select(['measureCode', 'declined', 'answers', 'scores']).execute();
+        for (const r of records) {
+          codes.add(r.measureCode);
+          if (r.declined) {
+            expect([r.answers, r.scores]).toEqual([null, null]);
+            continue;
+          }
+          const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v);
+          const stored = parse(r.scores) as { scores: { value: number; min: number; max: number }[]; total: number | null };
+          const rescored = score(builtInMeasure(r.measureCode)!, parse(r.answers));
+          expect(stored.total).toBe(rescored.total);
+          expect(stored.scores.map((x) => x.value)).toEqual(rescored.scores.map((x) => x.value));
+          expect(stored.scores.filter((x) => x.value < x.min || x.value > x.max)).toEqual([]);
+        }
+      });
+    }
+    expect([...codes].sort()).toEqual(expect.arrayContaining(['ndt', 'ons4']));
+  });
+
+  it('links every PCN service to its ICB and local authority, so commissioners see their services\' figures at once', async () => {
+    for (const icb of nation.icbs) {
+      for (const commissioner of [icb.org, ...(icb.localAuthority ? [icb.localAuthority.org] : [])]) {
+        await db.inScope({ organisationId: commissioner.id, userId: null }, async (tx) => {
+          const rows = await tx.selectFrom('commissioning').select('organisationId').where('commissionerOrganisationId', '=', commissioner.id).execute();
+          expect(rows.map((r) => r.organisationId).sort()).toEqual(icb.pcns.map((p) => p.org.id).sort());
+          const { rows: seen } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM report_case`.execute(tx);
+          expect(seen[0]!.n).toBeGreaterThan(0);
+        });
+      }
     }
   });
 

@@ -21,6 +21,7 @@ export const NATIONAL_TABLES = {
   support_case: [
     ['organisation_id', 'uuid'], ['id', 'uuid'], ['programme_id', 'uuid'], ['person_id', 'uuid'], ['referral_id', 'uuid'], ['status', 'text'],
     ['link_worker_user_id', 'uuid'], ['multiple_disadvantage', 'bool'], ['opened_at', 'timestamptz'], ['closed_at', 'timestamptz'], ['closed_reason', 'text'],
+    ['allocated_at', 'timestamptz'], ['first_contact_on', 'date'], ['review_date', 'date'],
   ],
   referral: [
     ['organisation_id', 'uuid'], ['id', 'uuid'], ['reference', 'text'], ['programme_id', 'uuid'], ['person_id', 'uuid'], ['source_type', 'text'],
@@ -38,12 +39,42 @@ export const NATIONAL_TABLES = {
     ['referrer_user_id', 'uuid'], ['status', 'text'], ['status_changed_at', 'timestamptz'], ['closed_reason', 'text'], ['urgency', 'text'], ['created_at', 'timestamptz'],
   ],
   unmet_need: [['organisation_id', 'uuid'], ['id', 'uuid'], ['need_code', 'text'], ['area', 'text'], ['recorded_on', 'date'], ['recorded_by', 'uuid']],
+  case_contact: [
+    ['organisation_id', 'uuid'], ['id', 'uuid'], ['case_id', 'uuid'], ['contact_date', 'date'], ['type', 'text'], ['duration_minutes', 'int4'], ['location', 'text'],
+    ['note', 'text'], ['sensitive', 'bool'], ['next_step', 'text'], ['next_step_date', 'date'], ['recorded_by', 'uuid'], ['recorded_at', 'timestamptz'],
+  ],
+  offer: [
+    ['organisation_id', 'uuid'], ['id', 'uuid'], ['case_id', 'uuid'], ['directory_service_id', 'uuid'], ['service_name', 'text'], ['state', 'text'],
+    ['accompanied', 'bool'], ['reason', 'text'], ['state_changed_at', 'timestamptz'], ['suggested_by', 'uuid'], ['created_at', 'timestamptz'],
+  ],
+  /** Its id is an identity, like referral_event's. */
+  offer_event: [
+    ['organisation_id', 'uuid'], ['offer_id', 'uuid'], ['kind', 'text'], ['from_state', 'text'], ['to_state', 'text'], ['accompanied', 'bool'], ['reason', 'text'],
+    ['session_on', 'date'], ['actor_user_id', 'uuid'], ['actor_label', 'text'], ['occurred_at', 'timestamptz'],
+  ],
+  programme_outcome_measure: [['organisation_id', 'uuid'], ['programme_id', 'uuid'], ['cohort', 'text'], ['measure_code', 'text'], ['timepoints', 'text', TEXT_ARRAY]],
+  programme_outcome_option: [['organisation_id', 'uuid'], ['programme_id', 'uuid'], ['gp_attendance', 'bool'], ['ucla_lonely_from', 'int4']],
+  measure_record: [
+    ['organisation_id', 'uuid'], ['id', 'uuid'], ['case_id', 'uuid'], ['person_id', 'uuid'], ['measure_code', 'text'], ['timepoint', 'text'], ['completed_on', 'date'],
+    ['declined', 'bool'], ['answers', 'text', '%::jsonb'], ['scores', 'text', '%::jsonb'], ['recorded_by_user_id', 'uuid'], ['recorded_at', 'timestamptz'],
+  ],
+  gp_attendance: [
+    ['organisation_id', 'uuid'], ['case_id', 'uuid'], ['period', 'text'], ['appointments', 'int4'], ['source', 'text'], ['recorded_by_user_id', 'uuid'], ['recorded_at', 'timestamptz'],
+  ],
+  /** Written in the commissioner's context: its policy lets a commissioner add the services it commissions. */
+  commissioning: [['commissioner_organisation_id', 'uuid'], ['organisation_id', 'uuid'], ['added_by', 'uuid'], ['added_at', 'timestamptz']],
 } as const satisfies Record<string, readonly Column[]>;
 
 export type NationalTable = keyof typeof NATIONAL_TABLES;
 
-/** A year's tenant rows, parents before children: people, cases, referrals and their history, then the directory. */
-export const TENANT_ORDER = ['programme', 'membership', 'person', 'support_case', 'referral', 'referral_event', 'referral_receipt', 'unmet_need', ...DIRECTORY_ORDER] as const;
+/**
+ * A year's tenant rows, parents before children: people, cases, referrals and their history, the
+ * directory, then casework (contacts, offers, outcome measures) and the commissioners' links.
+ */
+export const TENANT_ORDER = [
+  'programme', 'membership', 'person', 'support_case', 'referral', 'referral_event', 'referral_receipt', 'unmet_need', ...DIRECTORY_ORDER,
+  'case_contact', 'offer', 'offer_event', 'programme_outcome_measure', 'programme_outcome_option', 'measure_record', 'gp_attendance', 'commissioning',
+] as const;
 export type TenantTable = (typeof TENANT_ORDER)[number];
 
 export const TENANT_COLUMNS: Record<TenantTable, readonly Column[]> = { ...NATIONAL_TABLES, ...DIRECTORY_TABLES };

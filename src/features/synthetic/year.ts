@@ -1,8 +1,13 @@
-import type { ReferralStatus } from '../../platform/db/schema.js';
+import type { ReferralStatus, TimepointName } from '../../platform/db/schema.js';
 import { idMaker } from '../../platform/generate/ids.js';
-import { createRandom, streamSeed, type Random } from '../../platform/generate/random.js';
+import { createRandom, logNormal, normal, streamSeed, type Random } from '../../platform/generate/random.js';
 import { generateDirectory, type TermIds } from '../directory/generate/generate.js';
+import type { OfferState } from '../offers/rules.js';
+import { builtInMeasure } from '../outcomes/measures/builtin.js';
+import { score } from '../outcomes/measures/score.js';
+import { DEFAULT_PLAN, scoreOptions, storedScores, type PlannedMeasure } from '../outcomes/service.js';
 import { neutralClosure, neutralStatus, type MultipleDisadvantage } from '../referrals/rules.js';
+import { answersFor, offerCount, personLevel, pickServices, planContacts, planOfferSteps, workingTimeAfter, type AnswerModel, type OfferableService } from './casework.js';
 import type { Nation, Pcn, Referrer, User } from './nation.js';
 import { syntheticName } from './names.js';
 import {
@@ -69,6 +74,8 @@ export interface GeneratedReferral {
 export interface PcnYear {
   pcn: Pcn;
   referrals: GeneratedReferral[];
+  /** The PCN's own directory services that can be offered (active, published), kept by the directory stage. */
+  services: OfferableService[];
 }
 
 /** Running totals for the summary; every stage may add to them. */
@@ -81,10 +88,18 @@ export interface Tally {
   /** Waits in whole hours, received → accepted and received → first contact. */
   toAccept: Map<number, number>;
   toFirstContact: Map<number, number>;
+  /** Offers by where they got to, and introductions (accompanied or not) by cohort. */
+  offers: Partial<Record<OfferState, number>>;
+  introductions: { md: number; mdAccompanied: number; others: number; othersAccompanied: number };
+  /** Measures recorded: at baseline, at follow-up (review or closure), and declined. */
+  measures: { baseline: number; followUp: number; declined: number };
 }
 
 export function newTally(): Tally {
-  return { referrals: 0, md: 0, redirectedIn: 0, statuses: {}, sources: {}, toAccept: new Map(), toFirstContact: new Map() };
+  return {
+    referrals: 0, md: 0, redirectedIn: 0, statuses: {}, sources: {}, toAccept: new Map(), toFirstContact: new Map(),
+    offers: {}, introductions: { md: 0, mdAccompanied: 0, others: 0, othersAccompanied: 0 }, measures: { baseline: 0, followUp: 0, declined: 0 },
+  };
 }
 
 export interface StageContext {
@@ -104,7 +119,7 @@ const DAY = 86_400_000;
 const days = new Map<number, string>();
 const two = (n: number) => (n < 10 ? `0${n}` : String(n));
 /** new Date(ms).toISOString(), without a Date per call: a year has millions of timestamps. */
-function iso(ms: number): string {
+export function iso(ms: number): string {
   const day = Math.floor(ms / DAY);
   let date = days.get(day);
   if (date === undefined) days.set(day, (date = new Date(day * DAY).toISOString().slice(0, 11)));
@@ -234,9 +249,12 @@ export function referralsStage(seed: number): Stage {
         if (r.path.acceptedAt !== null) {
           caseId = nextId(ID.case);
           const closed = r.path.closedAt !== null;
+          // A case paused at the end of the year is due a review four weeks after the pause.
+          const review = r.path.status === 'paused' ? iso(r.path.steps.at(-1)!.at + 28 * DAY).slice(0, 10) : null;
           sink.add(org, 'support_case', [
             org, caseId, r.pcn.programmeId, personId, referralId, closed ? 'closed' : r.path.status === 'paused' ? 'paused' : 'open', linkWorker?.id ?? null,
             r.md.length > 0, iso(r.path.acceptedAt), closed ? iso(r.path.closedAt!) : null, closed ? r.path.closeReason : null,
+            r.path.allocatedAt !== null ? iso(r.path.allocatedAt) : null, r.path.firstContactAt !== null ? iso(r.path.firstContactAt).slice(0, 10) : null, review,
           ]);
         }
         const redirectedTo = r.to ? referralIdAfter(referralId) : null;
@@ -377,20 +395,222 @@ export function unmetNeedsStage(): Stage {
 export function directoryStage(): Stage {
   return {
     name: 'directory',
-    run(random, _nextId, { pcn }, sink, { options, terms }) {
+    run(random, _nextId, year, sink, { options, terms }) {
+      const { pcn } = year;
       if (pcn.services === 0) return;
       const batches = generateDirectory(
         { organisationId: pcn.org.id, count: pcn.services, seed: random.int(1, 2 ** 31 - 1), asOf: new Date(options.end - DAY).toISOString().slice(0, 10), batchSize: pcn.services, sectors: pcn.sectors },
         terms,
       );
-      for (const batch of batches) for (const [table, rows] of Object.entries(batch)) sink.addAll(pcn.org.id, table as keyof typeof batch, rows);
+      const needOf = new Map([...terms.needs].map(([code, id]) => [id, code]));
+      for (const batch of batches) {
+        for (const [table, rows] of Object.entries(batch)) sink.addAll(pcn.org.id, table as keyof typeof batch, rows);
+        // What the offers stage may suggest: active, published services, with the needs they meet.
+        const needs = new Map<string, string[]>();
+        for (const row of batch.directory_attribute) {
+          const need = needOf.get(row[5] as string);
+          if (need) (needs.get(row[2] as string) ?? needs.set(row[2] as string, []).get(row[2] as string)!).push(need);
+        }
+        for (const row of batch.directory_service) {
+          if (row[7] === 'active' && row[15] === true) year.services.push({ id: row[1] as string, name: row[3] as string, needs: needs.get(row[1] as string) ?? [] });
+        }
+      }
+    },
+  };
+}
+
+// ---- contacts -------------------------------------------------------------------------------------
+
+/** Each case's contacts by its link worker (planContacts), with no note text: notes are never synthesised. */
+export function contactsStage(): Stage {
+  return {
+    name: 'contacts',
+    run(random, nextId, year, sink, { options }) {
+      for (const r of year.referrals) {
+        if (!r.caseId || !r.linkWorker) continue;
+        const org = r.pcn.org.id;
+        for (const c of planContacts(random, r.journey, r.md.length > 0, options.end)) {
+          const day = iso(c.at).slice(0, 10);
+          sink.add(org, 'case_contact', [
+            org, nextId(1), r.caseId, day, c.type, c.minutes, c.location, null, false, c.nextStep,
+            c.nextStepDays === null ? null : iso(c.at + c.nextStepDays * DAY).slice(0, 10), r.linkWorker.id, iso(c.at + (c.minutes ?? 5) * 60_000),
+          ]);
+        }
+      }
+    },
+  };
+}
+
+// ---- offers ---------------------------------------------------------------------------------------
+
+/**
+ * Offers of the PCN's own directory services (kept on the PcnYear by the directory stage) to people
+ * once engaged, each with the history planOfferSteps gives it, within the case's dates. A case passed
+ * on to a neighbouring service is offered this PCN's published services too: the directory is shared.
+ */
+export function offersStage(): Stage {
+  return {
+    name: 'offers',
+    run(random, nextId, year, sink, { options, tally }) {
+      if (year.services.length === 0) return;
+      const byNeed = new Map<string, OfferableService[]>();
+      for (const service of year.services) for (const need of service.needs) (byNeed.get(need) ?? byNeed.set(need, []).get(need)!).push(service);
+      for (const r of year.referrals) {
+        const engaged = r.journey.engagedAt;
+        if (!r.caseId || !r.linkWorker || engaged === null) continue;
+        const md = r.md.length > 0;
+        const until = r.journey.closedAt ?? options.end - 1;
+        const org = r.pcn.org.id;
+        const worker = r.linkWorker.id;
+        let start = engaged;
+        for (const service of pickServices(random, year.services, byNeed, r.needs, offerCount(random, md))) {
+          start = workingTimeAfter(random, start, random.int(0, 21));
+          if (start > until) break;
+          const offer = planOfferSteps(random, md, start, until);
+          const id = nextId(1);
+          const last = offer.steps.at(-1)!;
+          sink.add(org, 'offer', [org, id, r.caseId, service.id, service.name, offer.state, offer.accompanied, offer.reason, iso(last.at), worker, iso(start)]);
+          for (const step of offer.steps) {
+            sink.add(org, 'offer_event', [
+              org, id, step.kind, step.from, step.to, step.accompanied, step.reason, step.sessionOn === null ? null : iso(step.sessionOn).slice(0, 10), worker, worker, iso(step.at),
+            ]);
+            if (step.to === 'introduced' && step.kind === 'transition') {
+              if (md) tally.introductions.md++;
+              else tally.introductions.others++;
+              if (step.accompanied && md) tally.introductions.mdAccompanied++;
+              if (step.accompanied && !md) tally.introductions.othersAccompanied++;
+            }
+          }
+          tally.offers[offer.state] = (tally.offers[offer.state] ?? 0) + 1;
+        }
+      }
+    },
+  };
+}
+
+// ---- outcome measures -----------------------------------------------------------------------------
+
+const ALL_TIMEPOINTS: TimepointName[] = ['baseline', 'review', 'closure'];
+
+/** The models answers are drawn from, per measure (see answersFor); baselines the better way up. */
+export const ANSWER_MODELS: Record<string, AnswerModel> = {
+  ons4: { items: 4, min: 0, max: 10, baseline: { general: 5.2, md: 3.8 }, change: { mean: 1.0, sd: 1.4 }, better: [1, 1, 1, -1] },
+  swemwbs: { items: 7, min: 1, max: 5, baseline: { general: 2.9, md: 2.5 }, change: { mean: 0.35, sd: 0.5 }, better: Array(7).fill(1) },
+  wemwbs: { items: 14, min: 1, max: 5, baseline: { general: 2.9, md: 2.5 }, change: { mean: 0.35, sd: 0.5 }, better: Array(14).fill(1) },
+  ucla3: { items: 3, min: 1, max: 3, baseline: { general: 1.8, md: 1.5 }, change: { mean: 0.3, sd: 0.5 }, better: [-1, -1, -1] },
+  ndt: { items: 10, min: 0, max: 4, baseline: { general: 2.2, md: 1.7 }, change: { mean: 0.45, sd: 0.6 }, better: Array(10).fill(-1) },
+};
+
+/** A programme's outcome settings: the defaults, with SWEMWBS, UCLA-3 or WEMWBS added by some, GP attendance by about a third. */
+export interface OutcomePlan {
+  measures: readonly PlannedMeasure[];
+  custom: boolean;
+  gpAttendance: boolean;
+  uclaLonelyFrom: number | null;
+}
+
+/** Drawn from the PCN's own stream, so a case passed on from elsewhere follows the receiving programme's plan. */
+export function outcomePlan(seed: number, pcn: Pcn): OutcomePlan {
+  const random = createRandom(streamSeed(seed, `outcome-plan:${pcn.index}`));
+  const extra = (['swemwbs', 'ucla3', 'wemwbs'] as const).filter((code) => random.chance(code === 'swemwbs' ? 0.3 : code === 'ucla3' ? 0.2 : 0.05));
+  const gpAttendance = random.chance(0.35);
+  const uclaLonelyFrom = extra.includes('ucla3') && random.chance(0.5) ? 6 : null;
+  const measures = [...DEFAULT_PLAN, ...extra.map((code): PlannedMeasure => ({ cohort: 'everyone', code, timepoints: ALL_TIMEPOINTS }))];
+  return { measures, custom: extra.length > 0, gpAttendance, uclaLonelyFrom };
+}
+
+/**
+ * Outcome measures as the outcomes service records them (answers, and scores from its own engine):
+ * a baseline at or soon after first contact for most people, a review twelve weeks on for some still
+ * open, and a closure follow-up for most who finished; a few decline a measure (no answers, no scores).
+ * GP attendance before (and, at closure, after) for some cases where the programme records it.
+ */
+export function outcomesStage(seed: number): Stage {
+  const plans = new Map<Pcn, OutcomePlan>();
+  const planOf = (pcn: Pcn) => plans.get(pcn) ?? plans.set(pcn, outcomePlan(seed, pcn)).get(pcn)!;
+  return {
+    name: 'outcomes',
+    run(random, nextId, year, sink, { options, tally }) {
+      const own = planOf(year.pcn);
+      const org = year.pcn.org.id;
+      if (own.custom) {
+        for (const m of own.measures) sink.add(org, 'programme_outcome_measure', [org, year.pcn.programmeId, m.cohort, m.code, m.timepoints.join(',')]);
+      }
+      if (own.gpAttendance || own.uclaLonelyFrom !== null) sink.add(org, 'programme_outcome_option', [org, year.pcn.programmeId, own.gpAttendance, own.uclaLonelyFrom]);
+
+      for (const r of year.referrals) {
+        const { firstContactAt, engagedAt, closedAt, closeReason } = r.journey;
+        if (!r.caseId || !r.linkWorker || firstContactAt === null) continue;
+        const md = r.md.length > 0;
+        const plan = r.pcn === year.pcn ? own : planOf(r.pcn);
+        const until = closedAt ?? options.end - 1;
+        if (!random.chance(md ? 0.7 : 0.85)) continue;
+        const baselineAt = workingTimeAfter(random, firstContactAt, random.chance(0.5) ? 0 : random.int(1, 14));
+        if (baselineAt > until) continue;
+        const times: { timepoint: TimepointName; at: number }[] = [{ timepoint: 'baseline', at: baselineAt }];
+        const reviewAt = workingTimeAfter(random, baselineAt, random.int(80, 90));
+        if (reviewAt < until && random.chance(0.45)) times.push({ timepoint: 'review', at: reviewAt });
+        if (closedAt !== null && engagedAt !== null && closeReason === 'completed' && random.chance(md ? 0.55 : 0.7)) times.push({ timepoint: 'closure', at: closedAt });
+        const org = r.pcn.org.id;
+        for (const planned of plan.measures) {
+          if (planned.cohort === 'multiple-disadvantage' && !md) continue;
+          const definition = builtInMeasure(planned.code)!;
+          const model = ANSWER_MODELS[planned.code]!;
+          const person = personLevel(random);
+          for (const { timepoint, at } of times) {
+            const record = [org, nextId(1), r.caseId, r.personId, planned.code, timepoint, iso(at).slice(0, 10)];
+            if (random.chance(md ? 0.1 : 0.05)) {
+              sink.add(org, 'measure_record', [...record, true, null, null, r.linkWorker.id, iso(at)]);
+              tally.measures.declined++;
+              continue;
+            }
+            const answers: (number | null)[] = answersFor(random, model, md, person, Math.min(1, (at - baselineAt) / (70 * DAY)));
+            // ONS4 is per item: now and then a person leaves one question unanswered.
+            if (planned.code === 'ons4' && random.chance(0.03)) answers[random.int(0, 3)] = null;
+            const result = score(definition, answers, scoreOptions(definition, plan.uclaLonelyFrom));
+            sink.add(org, 'measure_record', [
+              ...record, false, JSON.stringify(result.items.map((i) => i.answer)), JSON.stringify(storedScores(result)), r.linkWorker.id, iso(at),
+            ]);
+            if (timepoint === 'baseline') tally.measures.baseline++;
+            else tally.measures.followUp++;
+          }
+        }
+        if (plan.gpAttendance && random.chance(0.6)) {
+          const before = Math.min(999, Math.round(logNormal(random, md ? 6 : 4, md ? 14 : 9)));
+          const source = random.chance(0.3) ? 'imported' : 'entered';
+          sink.add(org, 'gp_attendance', [org, r.caseId, 'before', before, source, r.linkWorker.id, iso(baselineAt)]);
+          if (closedAt !== null && engagedAt !== null && random.chance(0.7)) {
+            const after = Math.min(999, Math.max(0, Math.round(before * (0.8 + 0.35 * normal(random)))));
+            sink.add(org, 'gp_attendance', [org, r.caseId, 'after', after, source, r.linkWorker.id, iso(closedAt)]);
+          }
+        }
+      }
+    },
+  };
+}
+
+// ---- commissioning --------------------------------------------------------------------------------
+
+/**
+ * Each PCN service is commissioned by its ICB and, where there is one, by the local authority that
+ * commissions for the ICB: written in the commissioner's context (its row-level security policy), as
+ * the commissioner would add it, so every commissioner user can open the dashboards at once.
+ */
+export function commissioningStage(): Stage {
+  return {
+    name: 'commissioning',
+    run(_random, _nextId, { pcn }, sink, { options }) {
+      const at = iso(options.start - 30 * DAY);
+      sink.add(pcn.icb.org.id, 'commissioning', [pcn.icb.org.id, pcn.org.id, pcn.icb.user.id, at]);
+      const council = pcn.icb.localAuthority;
+      if (council) sink.add(council.org.id, 'commissioning', [council.org.id, pcn.org.id, council.commissioner.id, at]);
     },
   };
 }
 
 /** The stages, in order. Append new ones; never reorder or rename, or earlier data changes. */
 export function stages(seed: number): Stage[] {
-  return [referralsStage(seed), unmetNeedsStage(), directoryStage()];
+  return [referralsStage(seed), unmetNeedsStage(), directoryStage(), contactsStage(), offersStage(), outcomesStage(seed), commissioningStage()];
 }
 
 /** Runs every stage for one PCN: its own stream per stage and PCN, its own ids per stage. */
