@@ -10,13 +10,13 @@
 //        a database `linkwork generate` filled (the national year: see docs/benchmarks.md)
 //   npx tsx bench/caseload.ts               PGlite: generates BENCH_REFERRALS (default 20,000) first
 //   BENCH_CASES=250 BENCH_RUNS=100          the caseload size to look for; requests per measurement
-import { CompiledQuery, sql, type CompiledQuery as Compiled, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { generateNational } from '../src/features/synthetic/generate.js';
-import { openDatabase, setScope, type Database } from '../src/platform/db/database.js';
+import { openDatabase, type Database } from '../src/platform/db/database.js';
 import { buildApp, SESSION_COOKIE, type App } from '../src/platform/http/app.js';
 import { registerRoutes } from '../src/routes.js';
 import { createServices } from '../src/services.js';
-import { benchPostgres, measureTogether, row, type Timing } from './support.js';
+import { benchPostgres, CaptureStatements, capturing, measureTogether, row, type Timing } from './support.js';
 
 const TARGET = Number(process.env.BENCH_CASES ?? 250);
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
@@ -24,33 +24,6 @@ const REFERRALS = Number(process.env.BENCH_REFERRALS ?? 20_000);
 const secret = 'bench-secret-bench-secret-bench-secret-0123';
 const settings = { sessionSecret: secret, sessionIdleMinutes: 600, sessionAbsoluteHours: 12 };
 const appConfig = (kind: Database['kind']) => ({ sessionSecret: secret, logLevel: 'silent' as const, trustProxy: false, databaseKind: kind, rateLimitPerMinute: 1_000_000 });
-
-/** Records every statement Kysely compiles (as bench/directory-search.ts does), including the scope's set_config. */
-class CaptureStatements implements KyselyPlugin {
-  statements: Compiled[] = [];
-  compile: ((node: RootOperationNode, queryId: PluginTransformQueryArgs['queryId']) => Compiled) | null = null;
-  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (this.compile) this.statements.push(this.compile(args.node, args.queryId));
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
-    return args.result;
-  }
-}
-
-function capturing(db: Database, capture: CaptureStatements): Database {
-  const kysely = db.kysely.withPlugin(capture);
-  capture.compile = (node, queryId) => db.kysely.getExecutor().compileQuery(node, queryId);
-  return {
-    ...db,
-    kysely,
-    inScope: (scope, work) =>
-      kysely.transaction().execute(async (tx) => {
-        await setScope(tx, scope);
-        return work(tx);
-      }),
-  };
-}
 
 interface Worker {
   /** Link workers with cases, and referrals, across every generated service. */
