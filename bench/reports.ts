@@ -45,7 +45,7 @@ interface Caller {
 }
 
 async function ensureNationalYear(db: Database): Promise<void> {
-  const icb = await db.kysely.selectFrom('organisation').select('id').where('type', '=', 'commissioner').where('slug', 'like', 'icb-%').limit(1).executeTakeFirst();
+  const icb = await db.kysely.selectFrom('organisation').select('id').where('type', '=', 'commissioner').where('slug', 'like', '%icb-%').limit(1).executeTakeFirst();
   if (icb) return;
   console.log(`no generated national year in this database: generating ${REFERRALS.toLocaleString('en-GB')} referrals (seed 42)…`);
   const started = performance.now();
@@ -55,7 +55,7 @@ async function ensureNationalYear(db: Database): Promise<void> {
 
 /** The ICB commissioner with the most commissioned services, and a team lead of the first of them. */
 async function callers(db: Database, services: ReturnType<typeof createServices>): Promise<{ commissioner: Caller; teamLead: Caller; serviceCount: number }> {
-  const icbs = await db.kysely.selectFrom('organisation').select(['id', 'name']).where('type', '=', 'commissioner').where('slug', 'like', 'icb-%').execute();
+  const icbs = await db.kysely.selectFrom('organisation').select(['id', 'name']).where('type', '=', 'commissioner').where('slug', 'like', '%icb-%').execute();
   let best: { id: string; name: string; services: string[] } | null = null;
   for (const icb of icbs) {
     const commissioned = await db.inScope({ organisationId: icb.id, userId: null }, (tx) =>
