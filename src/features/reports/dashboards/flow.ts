@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../../platform/db/database.js';
-import { periodInstants } from '../filters.js';
+import { periodInstants, servicesFor } from '../filters.js';
 import { CASE_CLOSE_REASON_LABELS, type CaseCloseReason } from '../../cases/rules.js';
 import type { DashboardDefinition, Figure, Headline, ReportFilters, ReportScope } from '../model.js';
 import { count, countHeadline, n, of, percent, periodText, referralConditions, statistic, words } from './shared.js';
@@ -22,30 +22,41 @@ export const WAIT_BANDS = [
   { key: '13-weeks-or-more', label: '13 weeks or more', below: null },
 ] as const;
 
-/** Whether the referral's case has had an offer attended (or completed): the person is connected. */
-const CONNECTED = sql<boolean>`EXISTS (
-  SELECT 1 FROM report_offer o
-  JOIN report_offer_event e ON e.organisation_id = o.organisation_id AND e.offer_id = o.id
-  WHERE o.organisation_id = r.organisation_id AND o.case_id = r.case_id AND e.to_state IN ('attending', 'completed'))`;
+/**
+ * Referrals that reached "engaged", and cases with an offer attended (or completed: the person is
+ * connected), each as one grouped pass joined once. An EXISTS per referral would go through the
+ * views' scope check for every row: 40 s and more for an ICB at national scale.
+ */
+function engagedReferrals(services: string[]) {
+  return sql`(SELECT e.organisation_id, e.referral_id FROM report_referral_event e
+              WHERE e.to_status = 'engaged' AND e.organisation_id = ANY(${services}::uuid[])
+              GROUP BY e.organisation_id, e.referral_id)`;
+}
 
-const ENGAGED = sql<boolean>`EXISTS (
-  SELECT 1 FROM report_referral_event e
-  WHERE e.organisation_id = r.organisation_id AND e.referral_id = r.id AND e.to_status = 'engaged')`;
+function connectedCases(services: string[]) {
+  return sql`(SELECT o.organisation_id, o.case_id FROM report_offer o
+              JOIN report_offer_event e ON e.organisation_id = o.organisation_id AND e.offer_id = o.id
+              WHERE e.to_state IN ('attending', 'completed') AND o.organisation_id = ANY(${services}::uuid[])
+              GROUP BY o.organisation_id, o.case_id)`;
+}
 
 /** Days from the day a referral arrived to its first contact. */
 const DAYS_TO_FIRST_CONTACT = sql`(c.first_contact_on - (r.received_at AT TIME ZONE 'UTC')::date)`;
 
 async function journey(tx: Tx, scope: ReportScope, filters: ReportFilters) {
+  const services = servicesFor(scope, filters);
   const row = await tx
     .selectFrom('reportReferral as r')
     .leftJoin('reportCase as c', (join) => join.onRef('c.organisationId', '=', 'r.organisationId').onRef('c.id', '=', 'r.caseId'))
+    .leftJoin(engagedReferrals(services).as('engaged'), (join) => join.onRef(sql.ref('engaged.organisation_id'), '=', 'r.organisationId').onRef(sql.ref('engaged.referral_id'), '=', 'r.id'))
+    .leftJoin(connectedCases(services).as('connected'), (join) => join.onRef(sql.ref('connected.organisation_id'), '=', 'r.organisationId').onRef(sql.ref('connected.case_id'), '=', 'r.caseId'))
     .where(referralConditions(scope, filters))
     .select([
       sql<string>`count(*)`.as('received'),
       sql<string>`count(*) FILTER (WHERE r.case_id IS NOT NULL)`.as('accepted'),
       sql<string>`count(*) FILTER (WHERE c.first_contact_on IS NOT NULL)`.as('firstContact'),
-      sql<string>`count(*) FILTER (WHERE ${ENGAGED})`.as('engaged'),
-      sql<string>`count(*) FILTER (WHERE r.case_id IS NOT NULL AND ${CONNECTED})`.as('connected'),
+      sql<string>`count(*) FILTER (WHERE engaged.referral_id IS NOT NULL)`.as('engaged'),
+      sql<string>`count(*) FILTER (WHERE r.case_id IS NOT NULL AND connected.case_id IS NOT NULL)`.as('connected'),
     ])
     .executeTakeFirstOrThrow();
   const [received, accepted, firstContact, engaged, connected] = [row.received, row.accepted, row.firstContact, row.engaged, row.connected].map(n) as [number, number, number, number, number];
@@ -171,24 +182,24 @@ async function caseClosures(tx: Tx, scope: ReportScope, filters: ReportFilters):
   };
 }
 
+/** Offers introduced in the period, one grouped pass (as engagedReferrals, for the same reason). */
+function introducedIn(services: string[], start: Date, end: Date) {
+  return sql`(SELECT e.organisation_id, e.offer_id FROM report_offer_event e
+              WHERE e.to_state = 'introduced' AND e.occurred_at >= ${start} AND e.occurred_at < ${end}
+                AND e.organisation_id = ANY(${services}::uuid[])
+              GROUP BY e.organisation_id, e.offer_id)`;
+}
+
 async function introductions(tx: Tx, scope: ReportScope, filters: ReportFilters) {
   const { start, end } = periodInstants(filters);
   const row = await tx
     .selectFrom('reportOffer as o')
     .innerJoin('reportCase as c', (join) => join.onRef('c.organisationId', '=', 'o.organisationId').onRef('c.id', '=', 'o.caseId'))
     .innerJoin('reportReferral as r', (join) => join.onRef('r.organisationId', '=', 'c.organisationId').onRef('r.id', '=', 'c.referralId'))
-    .where(referralConditions(scope, filters, { period: false }))
-    .where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('reportOfferEvent as e')
-          .select(sql`1`.as('one'))
-          .whereRef('e.organisationId', '=', 'o.organisationId')
-          .whereRef('e.offerId', '=', 'o.id')
-          .where('e.toState', '=', 'introduced')
-          .where('e.occurredAt', '>=', start)
-          .where('e.occurredAt', '<', end),
-      ),
+    .innerJoin(introducedIn(servicesFor(scope, filters), start, end).as('introduced'), (join) =>
+      join.onRef(sql.ref('introduced.organisation_id'), '=', 'o.organisationId').onRef(sql.ref('introduced.offer_id'), '=', 'o.id'),
     )
+    .where(referralConditions(scope, filters, { period: false }))
     .select([sql<string>`count(*)`.as('introductions'), sql<string>`count(*) FILTER (WHERE o.accompanied)`.as('accompanied')])
     .executeTakeFirstOrThrow();
   const total = n(row.introductions);
