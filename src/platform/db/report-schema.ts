@@ -35,8 +35,6 @@ export interface ReportReferralView {
   postcodeDistrict: ReadOnly<string | null>;
   noFixedAbode: ReadOnly<boolean>;
   ageBand: ReadOnly<AgeBand>;
-  /** A random identifier, to count people rather than referrals; never joined to the person outside the tenant. */
-  personId: ReadOnly<string>;
 }
 
 export interface ReportReferralEventView {
