@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import { shortDate } from '../../../platform/views/svg.js';
-import { periodInstants, servicesFor } from '../filters.js';
+import { fromPractice, inCohort, inPeriod, inServices, windowOf } from './conditions.js';
 import { formatCell } from '../format.js';
 import type { Cell, Headline, ReportFilters, ReportScope } from '../model.js';
 import { shownCount, shownPercent, shownStatistic } from '../suppression.js';
@@ -19,20 +19,14 @@ export interface ReferralConditionOptions {
 }
 
 /**
- * The filters as one condition on `r` (report_referral): its service is in scope (and the chosen
+ * The filters as one condition on `r` (report_referral), in conditions.ts's terms: its service is in scope (and the chosen
  * one), it came from the chosen practice, it is in the chosen cohort and, unless a figure dates
  * something else, it was received in the period.
  */
 export function referralConditions(scope: ReportScope, filters: ReportFilters, options: ReferralConditionOptions = { period: true }): RawBuilder<boolean> {
-  const services = servicesFor(scope, filters);
-  const parts: RawBuilder<unknown>[] = [services.length ? sql`r.organisation_id IN (${sql.join(services)})` : sql`false`];
-  if (options.period) {
-    const { start, end } = periodInstants(filters);
-    parts.push(sql`r.received_at >= ${start}`, sql`r.received_at < ${end}`);
-  }
-  if (filters.practiceId) parts.push(sql`r.source_organisation_id = ${filters.practiceId}`);
-  if (filters.cohort !== 'all') parts.push(filters.cohort === 'md' ? sql`r.multiple_disadvantage` : sql`NOT r.multiple_disadvantage`);
-  return sql<boolean>`(${sql.join(parts, sql` AND `)})`;
+  const w = windowOf(scope, filters);
+  return sql<boolean>`(${inServices(sql`r.organisation_id`, w)} AND ${options.period ? inPeriod(sql`r.received_at`, w) : sql`true`}
+    AND ${fromPractice(sql`r.source_organisation_id`, w)} AND ${inCohort(sql`r.multiple_disadvantage`, w.cohort)})`;
 }
 
 /** Counts come back from PostgreSQL as bigint strings and from PGlite as numbers. */
