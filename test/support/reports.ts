@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Database } from '../../src/platform/db/database.js';
 import type { Organisation, ReferralStatus } from '../../src/platform/db/schema.js';
 import { buildOrganisation, buildUser, testServices, unique, type TestUser } from './factories.js';
 
@@ -171,5 +173,63 @@ async function insertReferrals(service: Organisation, rows: Row[], sources: Reco
       }
     }
     return first!;
+  });
+}
+
+/**
+ * The report facts of one organisation that differ from its records, worked out again from the
+ * report_* views with the definitions the dashboards used before the facts existed: an empty list
+ * means the triggers kept every fact in step with whatever wrote the records.
+ */
+export async function factDisagreements(db: Database, organisationId: string): Promise<unknown[]> {
+  return db.inScope({ organisationId, userId: null }, async (tx) => {
+    const referrals = await sql<Record<string, unknown>>`
+      WITH expected AS (
+        SELECT r.organisation_id, r.id AS referral_id, r.received_at, r.source_type, r.source_organisation_id, r.urgency, r.needs,
+               r.status, r.closed_reason, r.postcode_district, r.no_fixed_abode, r.age_band, r.multiple_disadvantage AS referral_md,
+               c.id AS case_id, c.status AS case_status, c.multiple_disadvantage AS case_md, c.allocated_at, c.first_contact_on,
+               c.first_contact_on - (r.received_at AT TIME ZONE 'Europe/London')::date AS days_to_first_contact,
+               c.closed_at AS case_closed_at, c.closed_reason AS case_closed_reason,
+               EXISTS (SELECT 1 FROM report_referral_event e WHERE e.organisation_id = r.organisation_id AND e.referral_id = r.id AND e.to_status = 'engaged') AS engaged,
+               EXISTS (SELECT 1 FROM report_offer o JOIN report_offer_event v ON v.organisation_id = o.organisation_id AND v.offer_id = o.id
+                        WHERE o.organisation_id = c.organisation_id AND o.case_id = c.id AND v.to_state IN ('attending', 'completed')) AS connected,
+               coalesce(c.multiple_disadvantage, r.multiple_disadvantage) AS md
+          FROM report_referral r
+          LEFT JOIN report_case c ON c.organisation_id = r.organisation_id AND c.id = r.case_id
+         WHERE r.organisation_id = ${organisationId}::uuid
+      ),
+      fact AS (
+        SELECT organisation_id, referral_id, received_at, source_type, source_organisation_id, urgency, needs, status, closed_reason,
+               postcode_district, no_fixed_abode, age_band, referral_md, case_id, case_status, case_md, allocated_at, first_contact_on,
+               days_to_first_contact, case_closed_at, case_closed_reason, engaged, connected, md
+          FROM report_referral_fact WHERE organisation_id = ${organisationId}::uuid
+      )
+      (SELECT 'missing or stale' AS problem, * FROM (SELECT * FROM expected EXCEPT SELECT * FROM fact) a)
+      UNION ALL
+      (SELECT 'unexpected' AS problem, * FROM (SELECT * FROM fact EXCEPT SELECT * FROM expected) b)`.execute(tx);
+    const offers = await sql<Record<string, unknown>>`
+      WITH expected AS (
+        SELECT o.organisation_id, o.id AS offer_id, o.case_id, c.referral_id, r.source_organisation_id, c.multiple_disadvantage AS md,
+               o.directory_service_id, o.state, o.accompanied, o.created_at,
+               EXISTS (SELECT 1 FROM report_offer_event v WHERE v.organisation_id = o.organisation_id AND v.offer_id = o.id AND v.to_state = 'interested') AS interested,
+               EXISTS (SELECT 1 FROM report_offer_event v WHERE v.organisation_id = o.organisation_id AND v.offer_id = o.id AND v.to_state = 'introduced') AS introduced,
+               EXISTS (SELECT 1 FROM report_offer_event v WHERE v.organisation_id = o.organisation_id AND v.offer_id = o.id AND v.to_state IN ('attending', 'completed')) AS went,
+               ARRAY(SELECT v.occurred_at FROM report_offer_event v
+                      WHERE v.organisation_id = o.organisation_id AND v.offer_id = o.id AND v.kind = 'transition' AND v.to_state = 'introduced'
+                      ORDER BY v.occurred_at) AS introduced_at
+          FROM report_offer o
+          JOIN report_case c ON c.organisation_id = o.organisation_id AND c.id = o.case_id
+          JOIN report_referral r ON r.organisation_id = c.organisation_id AND r.id = c.referral_id
+         WHERE o.organisation_id = ${organisationId}::uuid
+      ),
+      fact AS (
+        SELECT organisation_id, offer_id, case_id, referral_id, source_organisation_id, md, directory_service_id, state, accompanied,
+               created_at, interested, introduced, went, introduced_at
+          FROM report_offer_fact WHERE organisation_id = ${organisationId}::uuid
+      )
+      (SELECT 'missing or stale' AS problem, * FROM (SELECT * FROM expected EXCEPT SELECT * FROM fact) a)
+      UNION ALL
+      (SELECT 'unexpected' AS problem, * FROM (SELECT * FROM fact EXCEPT SELECT * FROM expected) b)`.execute(tx);
+    return [...referrals.rows, ...offers.rows];
   });
 }

@@ -117,8 +117,66 @@ export interface ReportUnmetNeedView {
   recordedOn: ReadOnly<string>;
 }
 
+/**
+ * One row per referral with its journey already joined (migrations/0014_report_facts.sql), kept up
+ * to date by triggers. Read-only to the application.
+ */
+export interface ReportReferralFactTable {
+  organisationId: ReadOnly<string>;
+  referralId: ReadOnly<string>;
+  programmeId: ReadOnly<string>;
+  receivedAt: ReadOnly<Date>;
+  sourceType: ReadOnly<'professional' | 'self'>;
+  sourceOrganisationId: ReadOnly<string | null>;
+  urgency: ReadOnly<'routine' | 'urgent'>;
+  needs: ReadOnly<string[]>;
+  status: ReadOnly<string>;
+  statusChangedAt: ReadOnly<Date>;
+  closedReason: ReadOnly<string | null>;
+  redirectedTo: ReadOnly<string | null>;
+  duplicateOf: ReadOnly<string | null>;
+  /** Null for someone of no fixed abode. */
+  postcodeDistrict: ReadOnly<string | null>;
+  noFixedAbode: ReadOnly<boolean>;
+  ageBand: ReadOnly<AgeBand>;
+  referralMd: ReadOnly<boolean>;
+  caseId: ReadOnly<string | null>;
+  caseStatus: ReadOnly<'open' | 'paused' | 'closed' | null>;
+  caseMd: ReadOnly<boolean | null>;
+  openedAt: ReadOnly<Date | null>;
+  allocatedAt: ReadOnly<Date | null>;
+  firstContactOn: ReadOnly<string | null>;
+  daysToFirstContact: ReadOnly<number | null>;
+  caseClosedAt: ReadOnly<Date | null>;
+  caseClosedReason: ReadOnly<string | null>;
+  engaged: ReadOnly<boolean>;
+  connected: ReadOnly<boolean>;
+  /** The cohort: the case's multiple-disadvantage status, or the referral's before a case is opened. */
+  md: ReadOnly<boolean>;
+}
+
+/** One row per offer with where it has been (migrations/0014_report_facts.sql). Read-only. */
+export interface ReportOfferFactTable {
+  organisationId: ReadOnly<string>;
+  offerId: ReadOnly<string>;
+  caseId: ReadOnly<string>;
+  referralId: ReadOnly<string>;
+  sourceOrganisationId: ReadOnly<string | null>;
+  md: ReadOnly<boolean>;
+  directoryServiceId: ReadOnly<string>;
+  state: ReadOnly<string>;
+  accompanied: ReadOnly<boolean>;
+  createdAt: ReadOnly<Date>;
+  interested: ReadOnly<boolean>;
+  introduced: ReadOnly<boolean>;
+  went: ReadOnly<boolean>;
+  introducedAt: ReadOnly<Date[]>;
+}
+
 export interface ReportDB {
   commissioning: CommissioningTable;
+  reportReferralFact: ReportReferralFactTable;
+  reportOfferFact: ReportOfferFactTable;
   reportReferral: ReportReferralView;
   reportReferralEvent: ReportReferralEventView;
   reportCase: ReportCaseView;
