@@ -3,12 +3,11 @@ import { periodInstants, servicesFor } from '../filters.js';
 import type { ReportFilters, ReportScope } from '../model.js';
 
 /**
- * The filters as SQL conditions, shared by the offers, outcomes, equity and gaps dashboards so each
- * filter means the same on every one:
+ * The filters as SQL conditions, shared by every dashboard so each filter means the same on every one:
  *  - service: the row's organisation is one of servicesFor(scope, filters) (none in scope: no rows);
  *  - practice: the referral's source organisation;
- *  - cohort: the case's multiple-disadvantage status (the link worker keeps it up to date), or the
- *    referral's where no case was opened.
+ *  - cohort: the facts' `md`, the case's multiple-disadvantage status (the link worker keeps it up
+ *    to date), or the referral's where no case was opened.
  * Each dashboard says which date the period applies to.
  */
 export interface Window {
@@ -50,12 +49,11 @@ export function inCohort(multipleDisadvantage: RawBuilder<unknown>, cohort: Wind
   return sql<boolean>`true`;
 }
 
-/** The referral behind case `c` joined as `r`, only when the practice filter needs it (the view joins person). */
-export function practiceJoin(w: Window): RawBuilder<unknown> {
-  return w.practiceId ? sql`JOIN report_referral r ON r.organisation_id = c.organisation_id AND r.id = c.referral_id` : sql``;
-}
-
-/** Cases in scope (`c` from report_case) passing the service, practice and cohort filters. */
-export function caseConditions(w: Window): RawBuilder<boolean> {
-  return sql<boolean>`${inServices(sql`c.organisation_id`, w)} AND ${inCohort(sql`c.multiple_disadvantage`, w.cohort)} AND ${w.practiceId ? fromPractice(sql`r.source_organisation_id`, w) : sql`true`}`;
+/**
+ * The service, practice and cohort filters on a report fact: `alias` is a row of report_referral_fact
+ * or report_offer_fact, which share these columns (migrations/0014_report_facts.sql).
+ */
+export function factConditions(w: Window, alias = 'r'): RawBuilder<boolean> {
+  const column = (name: string) => sql.ref(`${alias}.${name}`);
+  return sql<boolean>`(${inServices(column('organisation_id'), w)} AND ${fromPractice(column('source_organisation_id'), w)} AND ${inCohort(column('md'), w.cohort)})`;
 }

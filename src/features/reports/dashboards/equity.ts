@@ -21,6 +21,7 @@ import { countText, numberText, percentText } from './wording.js';
  *  - life satisfaction improved: of cases with a paired ONS4 life-satisfaction score (pairs.ts),
  *    the share whose follow-up is higher. ONS4 is the measure every programme uses by default, so
  *    both groups are measured alike.
+ * Each referral's journey comes from the referral facts (migrations/0014_report_facts.sql).
  */
 
 const OUTCOME = { measure: ONS4.code, key: 'life-satisfaction' } as const;
@@ -28,29 +29,11 @@ const OUTCOME_DIRECTION = ONS4.items.find((i) => i.key === OUTCOME.key)!.directi
 
 /** CTEs `referrals` (one row per referral with its group and area and each headline's facts), `cases` and the pair CTEs. */
 function equityCtes(w: Window): RawBuilder<unknown> {
-  // Engagement and going to an activity come after the referral, so only events since the period's
-  // start can count; each is one pass joined once, not a subquery per referral through the views.
-  return sql`engaged AS (
-      SELECT DISTINCT e.organisation_id, e.referral_id FROM report_referral_event e
-      WHERE ${inServices(sql`e.organisation_id`, w)} AND e.action = 'record-engaged' AND e.occurred_at >= ${w.start}
-    ),
-    connected AS (
-      SELECT DISTINCT o.organisation_id, o.case_id FROM report_offer o
-      JOIN report_offer_event v ON v.organisation_id = o.organisation_id AND v.offer_id = o.id
-      WHERE ${inServices(sql`v.organisation_id`, w)} AND v.to_state IN ('attending', 'completed') AND v.occurred_at >= ${w.start}
-    ),
-    referrals AS (
-      SELECT r.organisation_id, r.id, c.id AS case_id,
-             coalesce(c.multiple_disadvantage, r.multiple_disadvantage) AS md,
+  return sql`referrals AS (
+      SELECT r.organisation_id, r.referral_id AS id, r.case_id, r.md,
              CASE WHEN r.no_fixed_abode THEN 'no-fixed-abode' ELSE r.postcode_district END AS area,
-             r.case_id IS NOT NULL AS accepted,
-             c.first_contact_on - (r.received_at AT TIME ZONE 'Europe/London')::date AS days_to_first_contact,
-             engaged.referral_id IS NOT NULL AS engaged,
-             connected.case_id IS NOT NULL AS connected
-      FROM report_referral r
-      LEFT JOIN report_case c ON c.organisation_id = r.organisation_id AND c.id = r.case_id
-      LEFT JOIN engaged ON engaged.organisation_id = r.organisation_id AND engaged.referral_id = r.id
-      LEFT JOIN connected ON connected.organisation_id = c.organisation_id AND connected.case_id = c.id
+             r.case_id IS NOT NULL AS accepted, r.days_to_first_contact, r.engaged, r.connected
+      FROM report_referral_fact r
       WHERE ${inServices(sql`r.organisation_id`, w)} AND ${inPeriod(sql`r.received_at`, w)} AND ${fromPractice(sql`r.source_organisation_id`, w)}
     ),
     cases AS (SELECT organisation_id, case_id AS id FROM referrals WHERE case_id IS NOT NULL),

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../../platform/db/database.js';
-import { periodInstants, servicesFor } from '../filters.js';
+import { periodInstants } from '../filters.js';
+import { factConditions, inPeriod, windowOf } from './conditions.js';
 import { CASE_CLOSE_REASON_LABELS, type CaseCloseReason } from '../../cases/rules.js';
 import type { DashboardDefinition, Figure, Headline, ReportFilters, ReportScope } from '../model.js';
 import { count, countHeadline, n, of, percent, periodText, referralConditions, statistic, words } from './shared.js';
@@ -8,7 +9,8 @@ import { count, countHeadline, n, of, percent, periodText, referralConditions, s
 /**
  * Flow: how people move from referral to support. The waiting list is as it stands now; everything
  * else follows the referrals received in the period (or, for closures and introductions, what
- * happened in the period). Every figure is one aggregate over the report_* views.
+ * happened in the period). Every figure is one aggregate over the report facts (one row per referral
+ * or offer with its journey already joined: migrations/0014_report_facts.sql).
  */
 
 /** A referral still waiting for its first contact. */
@@ -22,41 +24,16 @@ export const WAIT_BANDS = [
   { key: '13-weeks-or-more', label: '13 weeks or more', below: null },
 ] as const;
 
-/**
- * Referrals that reached "engaged", and cases with an offer attended (or completed: the person is
- * connected), each as one grouped pass joined once. An EXISTS per referral would go through the
- * views' scope check for every row: 40 s and more for an ICB at national scale.
- */
-function engagedReferrals(services: string[]) {
-  return sql`(SELECT e.organisation_id, e.referral_id FROM report_referral_event e
-              WHERE e.to_status = 'engaged' AND e.organisation_id = ANY(${services}::uuid[])
-              GROUP BY e.organisation_id, e.referral_id)`;
-}
-
-function connectedCases(services: string[]) {
-  return sql`(SELECT o.organisation_id, o.case_id FROM report_offer o
-              JOIN report_offer_event e ON e.organisation_id = o.organisation_id AND e.offer_id = o.id
-              WHERE e.to_state IN ('attending', 'completed') AND o.organisation_id = ANY(${services}::uuid[])
-              GROUP BY o.organisation_id, o.case_id)`;
-}
-
-/** Days from the day a referral arrived to its first contact. */
-const DAYS_TO_FIRST_CONTACT = sql`(c.first_contact_on - (r.received_at AT TIME ZONE 'UTC')::date)`;
-
 async function journey(tx: Tx, scope: ReportScope, filters: ReportFilters) {
-  const services = servicesFor(scope, filters);
   const row = await tx
-    .selectFrom('reportReferral as r')
-    .leftJoin('reportCase as c', (join) => join.onRef('c.organisationId', '=', 'r.organisationId').onRef('c.id', '=', 'r.caseId'))
-    .leftJoin(engagedReferrals(services).as('engaged'), (join) => join.onRef(sql.ref('engaged.organisation_id'), '=', 'r.organisationId').onRef(sql.ref('engaged.referral_id'), '=', 'r.id'))
-    .leftJoin(connectedCases(services).as('connected'), (join) => join.onRef(sql.ref('connected.organisation_id'), '=', 'r.organisationId').onRef(sql.ref('connected.case_id'), '=', 'r.caseId'))
+    .selectFrom('reportReferralFact as r')
     .where(referralConditions(scope, filters))
     .select([
       sql<string>`count(*)`.as('received'),
       sql<string>`count(*) FILTER (WHERE r.case_id IS NOT NULL)`.as('accepted'),
-      sql<string>`count(*) FILTER (WHERE c.first_contact_on IS NOT NULL)`.as('firstContact'),
-      sql<string>`count(*) FILTER (WHERE engaged.referral_id IS NOT NULL)`.as('engaged'),
-      sql<string>`count(*) FILTER (WHERE r.case_id IS NOT NULL AND connected.case_id IS NOT NULL)`.as('connected'),
+      sql<string>`count(*) FILTER (WHERE r.first_contact_on IS NOT NULL)`.as('firstContact'),
+      sql<string>`count(*) FILTER (WHERE r.engaged)`.as('engaged'),
+      sql<string>`count(*) FILTER (WHERE r.connected)`.as('connected'),
     ])
     .executeTakeFirstOrThrow();
   const [received, accepted, firstContact, engaged, connected] = [row.received, row.accepted, row.firstContact, row.engaged, row.connected].map(n) as [number, number, number, number, number];
@@ -88,14 +65,13 @@ async function journey(tx: Tx, scope: ReportScope, filters: ReportFilters) {
 
 async function firstContact(tx: Tx, scope: ReportScope, filters: ReportFilters) {
   const row = await tx
-    .selectFrom('reportReferral as r')
-    .innerJoin('reportCase as c', (join) => join.onRef('c.organisationId', '=', 'r.organisationId').onRef('c.id', '=', 'r.caseId'))
+    .selectFrom('reportReferralFact as r')
     .where(referralConditions(scope, filters))
-    .where('c.firstContactOn', 'is not', null)
+    .where('r.daysToFirstContact', 'is not', null)
     .select([
       sql<string>`count(*)`.as('people'),
-      sql<number | null>`percentile_cont(0.5) WITHIN GROUP (ORDER BY ${DAYS_TO_FIRST_CONTACT})`.as('median'),
-      sql<number | null>`percentile_cont(0.9) WITHIN GROUP (ORDER BY ${DAYS_TO_FIRST_CONTACT})`.as('p90'),
+      sql<number | null>`percentile_cont(0.5) WITHIN GROUP (ORDER BY r.days_to_first_contact)`.as('median'),
+      sql<number | null>`percentile_cont(0.9) WITHIN GROUP (ORDER BY r.days_to_first_contact)`.as('p90'),
     ])
     .executeTakeFirstOrThrow();
   const people = n(row.people);
@@ -129,7 +105,7 @@ async function waiting(tx: Tx, scope: ReportScope, filters: ReportFilters) {
     sql` `,
   )} ELSE ${sql.lit(WAIT_BANDS[WAIT_BANDS.length - 1]!.key)} END`;
   const rows = await tx
-    .selectFrom('reportReferral as r')
+    .selectFrom('reportReferralFact as r')
     .where(referralConditions(scope, filters, { period: false }))
     .where('r.status', 'in', WAITING)
     .select([band.as('band'), sql<string>`count(*)`.as('people')])
@@ -157,12 +133,11 @@ async function waiting(tx: Tx, scope: ReportScope, filters: ReportFilters) {
 async function caseClosures(tx: Tx, scope: ReportScope, filters: ReportFilters): Promise<Figure> {
   const { start, end } = periodInstants(filters);
   const rows = await tx
-    .selectFrom('reportCase as c')
-    .innerJoin('reportReferral as r', (join) => join.onRef('r.organisationId', '=', 'c.organisationId').onRef('r.id', '=', 'c.referralId'))
+    .selectFrom('reportReferralFact as r')
     .where(referralConditions(scope, filters, { period: false }))
-    .where('c.closedAt', '>=', start)
-    .where('c.closedAt', '<', end)
-    .select([sql<string>`coalesce(c.closed_reason, 'unknown')`.as('reason'), sql<string>`count(*)`.as('cases')])
+    .where('r.caseClosedAt', '>=', start)
+    .where('r.caseClosedAt', '<', end)
+    .select([sql<string>`coalesce(r.case_closed_reason, 'unknown')`.as('reason'), sql<string>`count(*)`.as('cases')])
     .groupBy(sql`1`)
     .orderBy(sql`2`, 'desc')
     .orderBy(sql`1`)
@@ -182,24 +157,12 @@ async function caseClosures(tx: Tx, scope: ReportScope, filters: ReportFilters):
   };
 }
 
-/** Offers introduced in the period, one grouped pass (as engagedReferrals, for the same reason). */
-function introducedIn(services: string[], start: Date, end: Date) {
-  return sql`(SELECT e.organisation_id, e.offer_id FROM report_offer_event e
-              WHERE e.to_state = 'introduced' AND e.occurred_at >= ${start} AND e.occurred_at < ${end}
-                AND e.organisation_id = ANY(${services}::uuid[])
-              GROUP BY e.organisation_id, e.offer_id)`;
-}
-
 async function introductions(tx: Tx, scope: ReportScope, filters: ReportFilters) {
-  const { start, end } = periodInstants(filters);
+  const w = windowOf(scope, filters);
   const row = await tx
-    .selectFrom('reportOffer as o')
-    .innerJoin('reportCase as c', (join) => join.onRef('c.organisationId', '=', 'o.organisationId').onRef('c.id', '=', 'o.caseId'))
-    .innerJoin('reportReferral as r', (join) => join.onRef('r.organisationId', '=', 'c.organisationId').onRef('r.id', '=', 'c.referralId'))
-    .innerJoin(introducedIn(servicesFor(scope, filters), start, end).as('introduced'), (join) =>
-      join.onRef(sql.ref('introduced.organisation_id'), '=', 'o.organisationId').onRef(sql.ref('introduced.offer_id'), '=', 'o.id'),
-    )
-    .where(referralConditions(scope, filters, { period: false }))
+    .selectFrom('reportOfferFact as o')
+    .where(factConditions(w, 'o'))
+    .where(sql<boolean>`EXISTS (SELECT 1 FROM unnest(o.introduced_at) AS t(at) WHERE ${inPeriod(sql`t.at`, w)})`)
     .select([sql<string>`count(*)`.as('introductions'), sql<string>`count(*) FILTER (WHERE o.accompanied)`.as('accompanied')])
     .executeTakeFirstOrThrow();
   const total = n(row.introductions);

@@ -3,7 +3,7 @@ import type { Tx } from '../../../platform/db/database.js';
 import { NEEDS_TAXONOMY_ID } from '../../directory/taxonomy.js';
 import type { Dashboard, DashboardDefinition, ReportFilters, ReportScope } from '../model.js';
 import { shownCount, shownPercent } from '../suppression.js';
-import { caseConditions, inPeriod, inServices, practiceJoin, windowOf, type Window } from './conditions.js';
+import { factConditions, inPeriod, windowOf, type Window } from './conditions.js';
 import { countText, percentText } from './wording.js';
 
 /**
@@ -11,36 +11,20 @@ import { countText, percentText } from './wording.js';
  * took introductions. Saying no is a person's choice and as good an outcome as saying yes, so "said
  * no" and "stopped going" are shown beside uptake, never as a failure or a drop-out rate.
  *
- * Period: offers made in the period. Cohort: the case's multiple-disadvantage status.
+ * Period: offers made in the period. Cohort: the case's multiple-disadvantage status. Every figure
+ * aggregates the offer facts (migrations/0014_report_facts.sql).
  */
-
-/** Offers in scope as CTE `scoped` (id, organisation_id, directory_service_id, state, accompanied). */
-function scopedOffers(w: Window) {
-  return sql`scoped AS (
-    SELECT o.id, o.organisation_id, o.directory_service_id, o.state, o.accompanied
-    FROM report_offer o
-    JOIN report_case c ON c.organisation_id = o.organisation_id AND c.id = o.case_id
-    ${practiceJoin(w)}
-    WHERE ${inPeriod(sql`o.created_at`, w)} AND ${caseConditions(w)}
-  )`;
-}
 
 /**
- * Each offer in scope with where it has been, from its history (CTE `reached`: the columns of
- * `scoped` plus interested, introduced, went): a person who went and later stopped did take it up.
- * One grouped pass over the events; `scoped` is read once, so the planner sees through both CTEs
- * (joining `scoped` to its own history a second time made it guess one row and loop: 24 s at
- * national scale instead of well under one).
+ * Offers made in the period that pass the filters, as CTE `scoped`: one row each from the offer
+ * facts, with where the offer has been (interested, introduced, went) already worked out from its
+ * history. A person who went and later stopped did take it up.
  */
-function reachedStates(w: Window) {
-  return sql`reached AS (
-    SELECT s.id, s.organisation_id, s.directory_service_id, s.state, s.accompanied,
-           coalesce(bool_or(v.to_state = 'interested'), false) AS interested,
-           coalesce(bool_or(v.to_state = 'introduced'), false) AS introduced,
-           coalesce(bool_or(v.to_state IN ('attending', 'completed')), false) AS went
-    FROM scoped s
-    LEFT JOIN report_offer_event v ON v.organisation_id = s.organisation_id AND v.offer_id = s.id AND v.occurred_at >= ${w.start}
-    GROUP BY s.id, s.organisation_id, s.directory_service_id, s.state, s.accompanied
+function scopedOffers(w: Window) {
+  return sql`scoped AS (
+    SELECT o.offer_id AS id, o.organisation_id, o.directory_service_id, o.state, o.accompanied, o.interested, o.introduced, o.went
+    FROM report_offer_fact o
+    WHERE ${factConditions(w, 'o')} AND ${inPeriod(sql`o.created_at`, w)}
   )`;
 }
 
@@ -63,7 +47,7 @@ async function byCategory(tx: Tx, w: Window) {
 
 async function uptake(tx: Tx, w: Window) {
   const { rows } = await sql<{ offers: number; interested: number; introduced: number; accompanied: number; went: number; completed: number; declined: number; stopped: number; considering: number }>`
-    WITH ${scopedOffers(w)}, ${reachedStates(w)}
+    WITH ${scopedOffers(w)}
     SELECT count(*)::int AS offers,
            count(*) FILTER (WHERE e.interested)::int AS interested,
            count(*) FILTER (WHERE e.introduced)::int AS introduced,
@@ -73,7 +57,7 @@ async function uptake(tx: Tx, w: Window) {
            count(*) FILTER (WHERE e.state = 'declined')::int AS declined,
            count(*) FILTER (WHERE e.state = 'stopped')::int AS stopped,
            count(*) FILTER (WHERE e.state IN ('suggested', 'interested'))::int AS considering
-    FROM reached e`.execute(tx);
+    FROM scoped e`.execute(tx);
   return rows[0]!;
 }
 
@@ -81,11 +65,11 @@ const TOP_PROVIDERS = 10;
 
 async function topProviders(tx: Tx, w: Window) {
   const { rows } = await sql<{ provider: string | null; introductions: number; accompanied: number; went: number }>`
-    WITH ${scopedOffers(w)}, ${reachedStates(w)}
+    WITH ${scopedOffers(w)}
     SELECT d.name AS provider, count(*)::int AS introductions,
            count(*) FILTER (WHERE e.accompanied)::int AS accompanied,
            count(*) FILTER (WHERE e.went)::int AS went
-    FROM reached e
+    FROM scoped e
     LEFT JOIN directory_service ds ON ds.id = e.directory_service_id
     LEFT JOIN directory_organization d ON d.organisation_id = ds.organisation_id AND d.id = ds.directory_organization_id
     WHERE e.introduced

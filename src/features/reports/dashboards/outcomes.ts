@@ -4,7 +4,7 @@ import type { Direction } from '../../outcomes/measures/definition.js';
 import { NDT, ONS4, SWEMWBS, UCLA3 } from '../../outcomes/measures/builtin.js';
 import type { Dashboard, DashboardDefinition, ReportFilters, ReportScope } from '../model.js';
 import { shownCount, shownPercent, shownStatistic } from '../suppression.js';
-import { caseConditions, inPeriod, practiceJoin, windowOf, type Window } from './conditions.js';
+import { factConditions, inPeriod, windowOf, type Window } from './conditions.js';
 import { improvedCount, pairCtes, type ScoreRef } from './pairs.js';
 import { changeText, countText, numberText, percentText, round2 } from './wording.js';
 
@@ -47,9 +47,11 @@ export const REPORTED_SCORES: readonly ReportedScore[] = [
   total(NDT, 'NDT assessment'),
 ];
 
+/** Cases passing the filters, as CTE `cases`, from the referral facts (one row per referral, its case joined). */
 function scopedCases(w: Window) {
   return sql`cases AS (
-    SELECT c.organisation_id, c.id FROM report_case c ${practiceJoin(w)} WHERE ${caseConditions(w)}
+    SELECT r.organisation_id, r.case_id AS id FROM report_referral_fact r
+    WHERE r.case_id IS NOT NULL AND ${factConditions(w)}
   )`;
 }
 
@@ -69,14 +71,13 @@ async function pairedChange(tx: Tx, w: Window) {
 
 async function gpAttendance(tx: Tx, w: Window) {
   const { rows } = await sql<{ md: boolean; cases: number; before: number | null; after: number | null }>`
-    SELECT c.multiple_disadvantage AS md, count(*)::int AS cases,
+    SELECT r.md, count(*)::int AS cases,
            avg(b.appointments)::float8 AS before, avg(a.appointments)::float8 AS after
-    FROM report_case c
-    JOIN report_referral r ON r.organisation_id = c.organisation_id AND r.id = c.referral_id
-    JOIN report_gp_attendance b ON b.organisation_id = c.organisation_id AND b.case_id = c.id AND b.period = 'before'
-    JOIN report_gp_attendance a ON a.organisation_id = c.organisation_id AND a.case_id = c.id AND a.period = 'after'
-    WHERE ${caseConditions(w)} AND ${inPeriod(sql`r.received_at`, w)}
-    GROUP BY c.multiple_disadvantage`.execute(tx);
+    FROM report_referral_fact r
+    JOIN report_gp_attendance b ON b.organisation_id = r.organisation_id AND b.case_id = r.case_id AND b.period = 'before'
+    JOIN report_gp_attendance a ON a.organisation_id = r.organisation_id AND a.case_id = r.case_id AND a.period = 'after'
+    WHERE ${factConditions(w)} AND ${inPeriod(sql`r.received_at`, w)}
+    GROUP BY r.md`.execute(tx);
   return rows;
 }
 

@@ -7,7 +7,7 @@ import { count, countHeadline, monthsOf, n, of, percent, periodText, referralCon
 
 /**
  * Referrals: how many arrive, when, from where and for what, and what happens to them. Every
- * figure is one aggregate over report_referral (organisation types and need labels joined in).
+ * figure is one aggregate over report_referral_fact (organisation types and need labels joined in).
  */
 
 /** Who referred, by the type of the referring organisation; a self-referral has none. */
@@ -23,7 +23,7 @@ export const SOURCE_LABELS: Record<string, string> = {
 
 async function byMonth(tx: Tx, scope: ReportScope, filters: ReportFilters): Promise<Figure> {
   const rows = await tx
-    .selectFrom('reportReferral as r')
+    .selectFrom('reportReferralFact as r')
     .where(referralConditions(scope, filters))
     .select([
       sql<string>`to_char(r.received_at AT TIME ZONE 'UTC', 'YYYY-MM')`.as('month'),
@@ -57,7 +57,7 @@ async function byMonth(tx: Tx, scope: ReportScope, filters: ReportFilters): Prom
 
 async function bySource(tx: Tx, scope: ReportScope, filters: ReportFilters): Promise<Figure> {
   const rows = await tx
-    .selectFrom('reportReferral as r')
+    .selectFrom('reportReferralFact as r')
     .leftJoin('organisation as o', 'o.id', 'r.sourceOrganisationId')
     .where(referralConditions(scope, filters))
     .select([sql<string>`CASE WHEN r.source_type = 'self' THEN 'self' ELSE o.type END`.as('source'), sql<string>`count(*)`.as('referrals')])
@@ -82,7 +82,7 @@ async function bySource(tx: Tx, scope: ReportScope, filters: ReportFilters): Pro
 
 async function byNeed(tx: Tx, scope: ReportScope, filters: ReportFilters): Promise<Figure> {
   const rows = await tx
-    .selectFrom('reportReferral as r')
+    .selectFrom('reportReferralFact as r')
     .innerJoin('needCode as need', (join) => join.on(sql<boolean>`need.code = ANY (r.needs)`))
     .where(referralConditions(scope, filters))
     .select(['need.label', sql<string>`count(*)`.as('referrals')])
@@ -108,7 +108,7 @@ async function byNeed(tx: Tx, scope: ReportScope, filters: ReportFilters): Promi
 /** Accepted, closed before acceptance, or awaiting a decision: the headlines come from the same query. */
 async function decisions(tx: Tx, scope: ReportScope, filters: ReportFilters) {
   const row = await tx
-    .selectFrom('reportReferral as r')
+    .selectFrom('reportReferralFact as r')
     .where(referralConditions(scope, filters))
     .select([
       sql<string>`count(*)`.as('received'),
@@ -148,7 +148,7 @@ async function decisions(tx: Tx, scope: ReportScope, filters: ReportFilters) {
 
 async function closureReasons(tx: Tx, scope: ReportScope, filters: ReportFilters): Promise<Figure> {
   const rows = await tx
-    .selectFrom('reportReferral as r')
+    .selectFrom('reportReferralFact as r')
     .where(referralConditions(scope, filters))
     .where('r.caseId', 'is', null)
     .where('r.status', '=', 'closed')

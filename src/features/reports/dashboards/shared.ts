@@ -1,13 +1,13 @@
 import { sql, type RawBuilder } from 'kysely';
 import { shortDate } from '../../../platform/views/svg.js';
-import { fromPractice, inCohort, inPeriod, inServices, windowOf } from './conditions.js';
+import { factConditions, inPeriod, windowOf } from './conditions.js';
 import { formatCell } from '../format.js';
 import type { Cell, Headline, ReportFilters, ReportScope } from '../model.js';
 import { shownCount, shownPercent, shownStatistic } from '../suppression.js';
 
 /**
  * What the referrals and flow dashboards share: the filters as one SQL condition on a referral
- * (alias `r` of report_referral), counts and statistics as they may be shown, and the period's months.
+ * (alias `r` of report_referral_fact), counts and statistics as they may be shown, and the period's months.
  */
 
 /** A statistic with no one behind it (a median of nobody) reads as words, not as a suppressed value. */
@@ -19,14 +19,13 @@ export interface ReferralConditionOptions {
 }
 
 /**
- * The filters as one condition on `r` (report_referral), in conditions.ts's terms: its service is in scope (and the chosen
+ * The filters as one condition on `r` (report_referral_fact), in conditions.ts's terms: its service is in scope (and the chosen
  * one), it came from the chosen practice, it is in the chosen cohort and, unless a figure dates
  * something else, it was received in the period.
  */
 export function referralConditions(scope: ReportScope, filters: ReportFilters, options: ReferralConditionOptions = { period: true }): RawBuilder<boolean> {
   const w = windowOf(scope, filters);
-  return sql<boolean>`(${inServices(sql`r.organisation_id`, w)} AND ${options.period ? inPeriod(sql`r.received_at`, w) : sql`true`}
-    AND ${fromPractice(sql`r.source_organisation_id`, w)} AND ${inCohort(sql`r.multiple_disadvantage`, w.cohort)})`;
+  return sql<boolean>`(${factConditions(w)} AND ${options.period ? inPeriod(sql`r.received_at`, w) : sql`true`})`;
 }
 
 /** Counts come back from PostgreSQL as bigint strings and from PGlite as numbers. */
