@@ -59,6 +59,8 @@ CREATE TABLE report_referral_fact (
 );
 CREATE INDEX report_referral_fact_received ON report_referral_fact (organisation_id, received_at);
 CREATE INDEX report_referral_fact_closed ON report_referral_fact (organisation_id, case_closed_at) WHERE case_closed_at IS NOT NULL;
+-- For figures that start from a case's own records (GP attendance, outcome measures).
+CREATE INDEX report_referral_fact_case ON report_referral_fact (organisation_id, case_id) WHERE case_id IS NOT NULL;
 
 CREATE TABLE report_offer_fact (
   organisation_id uuid NOT NULL,

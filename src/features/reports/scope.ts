@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { authorize } from '../../platform/auth/policy.js';
 import type { RequestContext } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
@@ -24,4 +25,14 @@ export async function resolveReportScope(tx: Tx, ctx: RequestContext): Promise<R
           .execute()
       : await tx.selectFrom('organisation').select(['id', 'name']).where('id', '=', ctx.organisationId).where('type', '=', 'sp-service').execute();
   return { organisationId: ctx.organisationId, userId: ctx.actor.userId, services, suppress: ctx.role === 'commissioner' };
+}
+
+/**
+ * Settings for a report's transaction. JIT compilation is off: a report's statements aggregate tens
+ * of thousands of rows in a fraction of a second, which is over PostgreSQL's JIT cost threshold, and
+ * compiling them took longer than running them (0.5 s of 0.8 s for offers by category for the largest
+ * integrated care board; docs/benchmarks.md). PGlite has no JIT and accepts the setting.
+ */
+export async function useReportSettings(tx: Tx): Promise<void> {
+  await sql`SET LOCAL jit = off`.execute(tx);
 }

@@ -7,7 +7,7 @@ import { DASHBOARD_DEFINITIONS } from './dashboards/index.js';
 import { parseFilters, servicesFor, type FilterQuery } from './filters.js';
 import type { Dashboard, DashboardDefinition, ReportScope } from './model.js';
 import { reportPolicy } from './policy.js';
-import { resolveReportScope } from './scope.js';
+import { resolveReportScope, useReportSettings } from './scope.js';
 
 export interface DashboardView {
   dashboard: Dashboard;
@@ -36,7 +36,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 /**
  * Reports for commissioners, administrators and team leads. Each request resolves the caller's
  * scope, reads its filters (a service outside the scope is a 400, not an empty report) and builds
- * the dashboard in one scoped transaction, reading only the report_* views. `definitions` is the
+ * the dashboard in one scoped transaction, reading only the report facts and report_* views. `definitions` is the
  * registry (dashboards/index.ts); tests pass their own.
  */
 export function createReportService(db: Database, definitions: readonly DashboardDefinition[] = DASHBOARD_DEFINITIONS) {
@@ -60,6 +60,7 @@ export function createReportService(db: Database, definitions: readonly Dashboar
       if (!definition) throw new NotFound('There is no such report');
       authorize(ctx, reportPolicy, definition.action);
       return db.inScope({ organisationId: ctx.organisationId, userId: ctx.actor.userId }, async (tx) => {
+        await useReportSettings(tx);
         const scope = await resolveReportScope(tx, ctx);
         const filters = parseFilters(query, scope, options.today ?? today());
         const dashboard = await definition.build(tx, scope, filters);

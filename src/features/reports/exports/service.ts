@@ -10,7 +10,7 @@ import { builtInMeasure } from '../../outcomes/measures/builtin.js';
 import { pairedChange, type ScoredObservation } from '../../outcomes/paired.js';
 import { parseFilters } from '../filters.js';
 import { reportPolicy } from '../policy.js';
-import { resolveReportScope } from '../scope.js';
+import { resolveReportScope, useReportSettings } from '../scope.js';
 import { inProgress, parseQuarter, quarterOf, recentQuarters, type Quarter } from './quarter.js';
 import { returnRows, type FixedMeasure, type MeasureRecordTally, type PairedTally, type ReturnRow, type Tally } from './return.js';
 import { snomedEventRows, type SnomedEventRow } from './snomed.js';
@@ -256,6 +256,7 @@ export function createExportService(db: Database, clock: () => Date = () => new 
     async quarterlyReturn(ctx: RequestContext, query: QuarterlyReturnQuery): Promise<QuarterlyReturn> {
       authorize(ctx, reportPolicy, 'quarterly-return');
       return db.inScope(scope(ctx), async (tx) => {
+        await useReportSettings(tx);
         const reportScope = await resolveReportScope(tx, ctx);
         const errors = new FieldErrors();
         const parsed = parseQuarter(query.quarter?.trim() || recentQuarters(today(), 1)[0]!.id, today());
