@@ -1,5 +1,5 @@
 // Reports at national scale: every dashboard through GET /api/v1/reports/{dashboard} (bearer token,
-// scope resolution, filters, the figures' SQL aggregates over the report_* views, suppression, JSON),
+// scope resolution, filters, the figures' SQL aggregates over the report facts and views, suppression, JSON),
 // against a floor measured in the same run: the figures' aggregate statements the dashboard ran,
 // captured from Kysely as compiled, sent again through the database client in one scoped
 // transaction. Commissioners' dashboards are asked by the commissioner of the integrated care board
@@ -14,6 +14,7 @@
 import { performance } from 'node:perf_hooks';
 import { CompiledQuery } from 'kysely';
 import { DASHBOARD_DEFINITIONS } from '../src/features/reports/dashboards/index.js';
+import { useReportSettings } from '../src/features/reports/scope.js';
 import { DEFAULT_YEAR_END, generateNational } from '../src/features/synthetic/generate.js';
 import type { RequestContext } from '../src/platform/context.js';
 import { openDatabase, type Database } from '../src/platform/db/database.js';
@@ -34,7 +35,7 @@ const TO = new Date(yearEnd.getTime() - 86_400_000).toISOString().slice(0, 10);
 const FROM = new Date(Date.UTC(yearEnd.getUTCFullYear() - 1, yearEnd.getUTCMonth(), yearEnd.getUTCDate())).toISOString().slice(0, 10);
 
 /** Statements that are the request's own work, not a figure's: authentication, scope, audit. */
-const NOT_A_FIGURE = /app_authenticate_token|app_find_session|set_config|"commissioning"|"audit_event"|"api_token"/;
+const NOT_A_FIGURE = /app_authenticate_token|app_find_session|set_config|SET LOCAL jit|"commissioning"|"audit_event"|"api_token"/;
 
 interface Caller {
   label: string;
@@ -120,9 +121,10 @@ async function run(label: string, db: Database): Promise<void> {
         const response = await app.inject({ method: 'GET', url, headers });
         if (response.statusCode !== 200) throw new Error(`${definition.name}: unexpected ${response.statusCode}`);
       },
-      // Floor: the figures' statements, one after another in one transaction scoped like the request's.
+      // Floor: the figures' statements, one after another in one transaction scoped and set up like the request's.
       floor: () =>
         db.inScope(scopeOf(caller), async (tx) => {
+          await useReportSettings(tx);
           for (const statement of statements) await tx.executeQuery(statement);
         }),
     });

@@ -27,7 +27,8 @@ export interface ReportWorld {
   caseId: string;
 }
 
-interface Row {
+export interface Row {
+  /** A day (at 10:00 UTC), an exact instant (ISO with a time), or `now-N` for N days ago. */
   received: string;
   source: 'practice' | 'otherPractice' | 'vcse' | 'self';
   needs: string[];
@@ -92,14 +93,14 @@ export async function buildReportWorld(): Promise<ReportWorld> {
   };
 }
 
-async function insertReferrals(service: Organisation, rows: Row[], sources: Record<Row['source'], string | null>) {
+export async function insertReferrals(service: Organisation, rows: Row[], sources: Record<Row['source'], string | null>) {
   const s = await testServices();
   return s.db.inScope({ organisationId: service.id, userId: null }, async (tx) => {
     const organisationId = service.id;
     const { id: programmeId } = await tx.selectFrom('programme').select('id').where('organisationId', '=', organisationId).executeTakeFirstOrThrow();
     let first: { referralId: string; personId: string; caseId: string | null } | undefined;
     for (const [i, row] of rows.entries()) {
-      const received = row.received.startsWith('now-') ? daysAgo(Number(row.received.slice(4))) : at(row.received);
+      const received = row.received.startsWith('now-') ? daysAgo(Number(row.received.slice(4))) : row.received.includes('T') ? new Date(row.received) : at(row.received);
       const personId = randomUUID();
       const referralId = randomUUID();
       const caseId = row.case ? randomUUID() : null;

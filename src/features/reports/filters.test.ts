@@ -38,9 +38,17 @@ describe('report filters', () => {
     expect(servicesFor(scope, { serviceId: B })).toEqual([B]);
   });
 
-  it('turns the inclusive days into a half-open range of instants', () => {
-    const { start, end } = periodInstants({ from: '2026-04-01', to: '2026-04-30' });
-    expect(start.toISOString()).toBe('2026-04-01T00:00:00.000Z');
-    expect(end.toISOString()).toBe('2026-05-01T00:00:00.000Z');
+  it('turns the inclusive days into a half-open range of instants, from midnight in England', () => {
+    const summer = periodInstants({ from: '2026-04-01', to: '2026-04-30' });
+    expect(summer.start.toISOString()).toBe('2026-03-31T23:00:00.000Z');
+    expect(summer.end.toISOString()).toBe('2026-04-30T23:00:00.000Z');
+    const winter = periodInstants({ from: '2026-01-01', to: '2026-01-31' });
+    expect(winter.start.toISOString()).toBe('2026-01-01T00:00:00.000Z');
+    expect(winter.end.toISOString()).toBe('2026-02-01T00:00:00.000Z');
+    // Across the clocks going forward (29 March 2026) and back (25 October 2026).
+    expect(periodInstants({ from: '2026-03-29', to: '2026-10-25' })).toEqual({
+      start: new Date('2026-03-29T00:00:00Z'),
+      end: new Date('2026-10-26T00:00:00Z'),
+    });
   });
 });

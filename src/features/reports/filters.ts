@@ -68,7 +68,22 @@ export function servicesFor(scope: Pick<ReportScope, 'services'>, filters: Pick<
   return filters.serviceId ? [filters.serviceId] : scope.services.map((s) => s.id);
 }
 
-/** The period as half-open instants [start, end) for timestamp columns: from midnight to the midnight after `to`. */
+const LONDON_HOUR = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: 'numeric', hourCycle: 'h23' });
+
+/**
+ * Midnight at the start of a day in England, as an instant: 23:00 UTC the day before in summer time.
+ * Clocks change at 01:00 UTC, so a midnight in England is never skipped or repeated.
+ */
+export function londonMidnight(day: string): Date {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  return new Date(utcMidnight - Number(LONDON_HOUR.format(utcMidnight)) * 3_600_000);
+}
+
+/**
+ * The period as half-open instants [start, end) for timestamp columns: from midnight in England at
+ * its start to the midnight after `to`, so a referral at half past midnight on 1 April (summer time)
+ * counts in April, as the service saw it arrive.
+ */
 export function periodInstants(filters: Pick<ReportFilters, 'from' | 'to'>): { start: Date; end: Date } {
-  return { start: new Date(`${filters.from}T00:00:00Z`), end: new Date(`${addDays(filters.to, 1)}T00:00:00Z`) };
+  return { start: londonMidnight(filters.from), end: londonMidnight(addDays(filters.to, 1)) };
 }

@@ -8,6 +8,7 @@ import { parseFilters, servicesFor, type FilterQuery } from './filters.js';
 import type { Dashboard, DashboardDefinition, ReportScope } from './model.js';
 import { reportPolicy } from './policy.js';
 import { resolveReportScope, useReportSettings } from './scope.js';
+import { londonDay } from '../cases/rules.js';
 
 export interface DashboardView {
   dashboard: Dashboard;
@@ -31,7 +32,8 @@ async function practicesFor(tx: Tx, scope: ReportScope): Promise<{ id: string; n
     .execute();
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
+/** Today in England: the default period ends on it. */
+const today = () => londonDay(new Date());
 
 /**
  * Reports for commissioners, administrators and team leads. Each request resolves the caller's

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ValidationFailed } from '../../../platform/errors.js';
-import { buildUser, testServices } from '../../../../test/support/factories.js';
-import { buildReportWorld, type ReportWorld } from '../../../../test/support/reports.js';
+import { buildOrganisation, buildUser, testServices } from '../../../../test/support/factories.js';
+import { buildReportWorld, insertReferrals, type ReportWorld } from '../../../../test/support/reports.js';
 import type { Dashboard } from '../model.js';
 
 /**
@@ -145,5 +145,27 @@ describe('report scope', () => {
     const other = await buildUser(world.otherService, 'team-lead');
     const d = await open(other, 'referrals');
     expect(headline(d, 'Referrals received')!.value).toBe(1);
+  });
+});
+
+describe('days and months in England', () => {
+  it('counts a referral that arrived at half past midnight on 1 April (summer time) in April, and its wait in days in England', async () => {
+    const s = await testServices();
+    const service = await buildOrganisation({ type: 'sp-service' });
+    const teamLead = await buildUser(service, 'team-lead');
+    // 23:30 UTC on 31 March is 00:30 on 1 April in England; first contact that day is 0 days' wait.
+    await insertReferrals(service, [
+      { received: '2026-03-31T23:30:00Z', source: 'self', needs: ['food'], md: false, status: 'first-contact', case: { firstContactAfter: 1 } },
+      { received: '2026-03-31T22:30:00Z', source: 'self', needs: ['food'], md: false, status: 'received' },
+    ], { practice: null, otherPractice: null, vcse: null, self: null });
+    const april = (await s.reports.dashboard(teamLead.ctx, 'referrals', { from: '2026-04-01', to: '2026-04-30' })).dashboard;
+    expect(headline(april, 'Referrals received')!.value).toBe(1);
+    const spring = (await s.reports.dashboard(teamLead.ctx, 'referrals', { from: '2026-03-01', to: '2026-04-30' })).dashboard;
+    expect(rows(spring, 'by-month')).toEqual([
+      { month: 'Mar 2026', referrals: 1, selfReferrals: 1 },
+      { month: 'Apr 2026', referrals: 1, selfReferrals: 1 },
+    ]);
+    const flow = (await s.reports.dashboard(teamLead.ctx, 'flow', { from: '2026-04-01', to: '2026-04-30' })).dashboard;
+    expect(rows(flow, 'first-contact').map((r) => r.days)).toEqual([0, 0]);
   });
 });

@@ -99,7 +99,7 @@ async function firstContact(tx: Tx, scope: ReportScope, filters: ReportFilters) 
 }
 
 async function waiting(tx: Tx, scope: ReportScope, filters: ReportFilters) {
-  const days = sql`(now()::date - (r.received_at AT TIME ZONE 'UTC')::date)`;
+  const days = sql`((now() AT TIME ZONE 'Europe/London')::date - (r.received_at AT TIME ZONE 'Europe/London')::date)`;
   const band = sql<string>`CASE ${sql.join(
     WAIT_BANDS.filter((b) => b.below !== null).map((b) => sql`WHEN ${days} < ${sql.lit(b.below)} THEN ${sql.lit(b.key)}`),
     sql` `,

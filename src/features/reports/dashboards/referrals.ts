@@ -26,7 +26,7 @@ async function byMonth(tx: Tx, scope: ReportScope, filters: ReportFilters): Prom
     .selectFrom('reportReferralFact as r')
     .where(referralConditions(scope, filters))
     .select([
-      sql<string>`to_char(r.received_at AT TIME ZONE 'UTC', 'YYYY-MM')`.as('month'),
+      sql<string>`to_char(r.received_at AT TIME ZONE 'Europe/London', 'YYYY-MM')`.as('month'),
       sql<string>`count(*)`.as('referrals'),
       sql<string>`count(*) FILTER (WHERE r.source_type = 'self')`.as('selfReferrals'),
     ])

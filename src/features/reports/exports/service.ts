@@ -8,7 +8,7 @@ import { londonDay } from '../../cases/rules.js';
 import type { Direction } from '../../outcomes/measures/definition.js';
 import { builtInMeasure } from '../../outcomes/measures/builtin.js';
 import { pairedChange, type ScoredObservation } from '../../outcomes/paired.js';
-import { parseFilters } from '../filters.js';
+import { parseFilters, periodInstants } from '../filters.js';
 import { reportPolicy } from '../policy.js';
 import { resolveReportScope, useReportSettings } from '../scope.js';
 import { inProgress, parseQuarter, quarterOf, recentQuarters, type Quarter } from './quarter.js';
@@ -48,8 +48,6 @@ export interface SnomedExtract {
 }
 
 /** Midnight in England at the start of a day, as an instant: index-friendly bounds for timestamp columns. */
-const londonMidnight = (day: string): RawBuilder<Date> => sql<Date>`(${day}::date)::timestamp AT TIME ZONE 'Europe/London'`;
-const dayAfter = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 function parseJson<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
@@ -67,8 +65,7 @@ export function createExportService(db: Database, clock: () => Date = () => new 
 
   async function tallies(tx: Tx, ids: string[], q: Quarter): Promise<Tally[]> {
     const services = sql.join(ids);
-    const start = londonMidnight(q.from);
-    const end = londonMidnight(dayAfter(q.to));
+    const { start, end } = periodInstants(q);
     // One scan for every demographic count: each grouping set is one measure.
     const demographics = await sql<{ serviceId: string; measure: FixedMeasure; code: string | null; count: number }>`
       SELECT organisation_id AS service_id,
@@ -231,8 +228,8 @@ export function createExportService(db: Database, clock: () => Date = () => new 
       .where('e.organisationId', '=', ctx.organisationId)
       .where('r.sourceOrganisationId', '=', practiceId)
       .where('e.snomedCode', 'is not', null)
-      .where('e.occurredAt', '>=', londonMidnight(period.from))
-      .where('e.occurredAt', '<', londonMidnight(dayAfter(period.to)))
+      .where('e.occurredAt', '>=', periodInstants(period).start)
+      .where('e.occurredAt', '<', periodInstants(period).end)
       .orderBy('e.occurredAt')
       .orderBy('r.reference');
   }
