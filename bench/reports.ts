@@ -18,6 +18,7 @@ import { useReportSettings } from '../src/features/reports/scope.js';
 import { DEFAULT_YEAR_END, generateNational } from '../src/features/synthetic/generate.js';
 import type { RequestContext } from '../src/platform/context.js';
 import { openDatabase, type Database } from '../src/platform/db/database.js';
+import { refreshStatistics } from '../src/platform/db/statistics.js';
 import type { Role } from '../src/platform/db/schema.js';
 import { buildApp } from '../src/platform/http/app.js';
 import { registerRoutes } from '../src/routes.js';
@@ -88,6 +89,8 @@ const mark = (value: number, goal: number) => `${value.toFixed(2)}× ${value <= 
 async function run(label: string, db: Database): Promise<void> {
   await db.migrate();
   await ensureNationalYear(db);
+  // As the embedded server does within minutes of starting (PGlite has no autovacuum).
+  await refreshStatistics(db);
   const options = { sessionSecret: secret, sessionIdleMinutes: 30, sessionAbsoluteHours: 12 };
   const services = createServices(db, options);
   const { commissioner, teamLead, serviceCount } = await callers(db, services);

@@ -6,6 +6,7 @@ import { startOutboxSender, type OutboxSender } from './features/notifications/s
 import { ConfigError, loadConfig } from './platform/config.js';
 import { DataDirectoryLocked } from './platform/db/database.js';
 import { openConfiguredDatabase } from './platform/db/open.js';
+import { scheduleStatistics } from './platform/db/statistics.js';
 import { buildApp } from './platform/http/app.js';
 import { registerRoutes } from './routes.js';
 import { createServices } from './services.js';
@@ -31,6 +32,8 @@ export async function startServer(): Promise<void> {
   purge.unref();
   // Daily: remind providers of directory entries nobody has confirmed for 6 months (queued in the outbox).
   const reminders = scheduleReviewReminders(db, app.log.child({ component: 'directory-reminders' }));
+  // PGlite has no autovacuum: without statistics, reports at scale are planned blind.
+  const statistics = config.databaseKind === 'pglite' ? scheduleStatistics(db, app.log.child({ component: 'statistics' })) : null;
   // Without GOV.UK Notify settings nothing is sent (no network call): messages wait in the outbox.
   const sender: OutboxSender | null = config.notify
     ? startOutboxSender(db, { send: await createNotifySend(config.notify), log: app.log.child({ component: 'outbox' }) })
@@ -43,6 +46,7 @@ export async function startServer(): Promise<void> {
     app.log.info({ signal }, 'shutting down');
     clearInterval(purge);
     await reminders.stop();
+    await statistics?.stop();
     await sender?.stop();
     await app.close();
     await db.close();

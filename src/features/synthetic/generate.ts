@@ -1,4 +1,5 @@
 import { setScope, type Database, type Tx } from '../../platform/db/database.js';
+import { refreshStatistics } from '../../platform/db/statistics.js';
 import { hashPassword } from '../../platform/auth/passwords.js';
 import { insertUnnest } from '../../platform/generate/bulk.js';
 import { termIds } from '../directory/generate/load.js';
@@ -130,6 +131,9 @@ export async function generateNational(db: Database, options: NationalOptions): 
     await db.inScope({ organisationId: pcn.org.id, userId: null }, (tx) => writeSink(tx, sink, statements, count));
     options.onProgress?.(pcn.index + 1, nation.pcns.length, tally.referrals);
   }
+
+  // A bulk load leaves the planner without statistics until autovacuum comes round (on PGlite, never).
+  await refreshStatistics(db);
 
   const byType: Record<string, number> = {};
   for (const o of nation.organisations) byType[o.type] = (byType[o.type] ?? 0) + 1;
