@@ -62,18 +62,17 @@ const FACTS = sql`count(*)::int AS referrals,
 
 const JOIN_PAIRS = sql`LEFT JOIN pair p ON p.organisation_id = f.organisation_id AND p.case_id = f.case_id`;
 
-async function byCohort(tx: Tx, w: Window) {
-  const { rows } = await sql<GroupFacts & { md: boolean }>`
+/**
+ * The facts for each cohort, and for each area within each cohort, in one pass (grouping sets): the
+ * referrals and their outcome pairs are worked out once for both tables.
+ */
+async function equityFacts(tx: Tx, w: Window) {
+  const { rows } = await sql<GroupFacts & { md: boolean; area: string | null; wholeCohort: boolean }>`
     WITH ${equityCtes(w)}
-    SELECT f.md, ${FACTS} FROM referrals f ${JOIN_PAIRS} GROUP BY f.md`.execute(tx);
-  return rows;
-}
-
-async function byArea(tx: Tx, w: Window) {
-  const { rows } = await sql<GroupFacts & { md: boolean; area: string | null }>`
-    WITH ${equityCtes(w)}
-    SELECT f.area, f.md, ${FACTS} FROM referrals f ${JOIN_PAIRS} GROUP BY f.area, f.md`.execute(tx);
-  return rows;
+    SELECT f.md, f.area, GROUPING(f.area) = 1 AS whole_cohort, ${FACTS}
+    FROM referrals f ${JOIN_PAIRS}
+    GROUP BY GROUPING SETS ((f.md), (f.area, f.md))`.execute(tx);
+  return { cohorts: rows.filter((r) => r.wholeCohort), areas: rows.filter((r) => !r.wholeCohort) };
 }
 
 const MD_LABEL = 'Facing multiple disadvantage';
@@ -125,8 +124,7 @@ export const equityDashboard: DashboardDefinition = {
   async build(tx: Tx, scope: ReportScope, filters: ReportFilters): Promise<Dashboard> {
     const w = windowOf(scope, { ...filters, cohort: 'all' });
     const hide = scope.suppress;
-    const cohorts = await byCohort(tx, w);
-    const areas = await byArea(tx, w);
+    const { cohorts, areas } = await equityFacts(tx, w);
 
     const md = factsRow(cohorts.find((r) => r.md), hide);
     const other = factsRow(cohorts.find((r) => !r.md), hide);
