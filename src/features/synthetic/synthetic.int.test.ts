@@ -9,6 +9,7 @@ import { score } from '../outcomes/measures/score.js';
 import { SNOMED } from '../referrals/rules.js';
 import { testDatabase } from '../../../test/support/db.js';
 import { buildOrganisation } from '../../../test/support/factories.js';
+import { factDisagreements } from '../../../test/support/reports.js';
 import { GenerateRefused, generateNational, type NationalOptions, type NationalSummary } from './generate.js';
 import { buildNation } from './nation.js';
 import { historyIsValid } from './shape.js';
@@ -203,6 +204,13 @@ describe('linkwork generate: a synthetic national year', () => {
           expect(seen[0]!.n).toBeGreaterThan(0);
         });
       }
+    }
+  });
+
+  it('keeps the report facts in step with everything it wrote, on either database', async () => {
+    for (const pcn of nation.pcns) {
+      expect(await factDisagreements(db, pcn.org.id), pcn.org.slug).toEqual([]);
+      expect(await factDisagreements(fresh, pcn.org.id), pcn.org.slug).toEqual([]);
     }
   });
 
