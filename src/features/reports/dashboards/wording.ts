@@ -19,11 +19,6 @@ export function numberText(value: Shown): string {
   return value === null ? 'not shown' : decimal.format(value);
 }
 
-/** "1 offer", "12 offers", "fewer than 5 offers". */
-export function counted(count: Shown, one: string, many: string): string {
-  return `${countText(count)} ${count === 1 ? one : many}`;
-}
-
 /** A signed change: "+1.5", "-0.3", "no change". */
 export function changeText(value: Shown): string {
   if (value === null) return 'not shown';
