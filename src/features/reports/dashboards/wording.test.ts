@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { changeText, countText, numberText, percentText, round2 } from './wording.js';
+import { round2 } from './outcomes.js';
+import { changeText, countText, numberText, percentText } from './wording.js';
 
 describe('summary wording', () => {
   it('says “fewer than 5” for a suppressed count and groups thousands', () => {
