@@ -1,10 +1,11 @@
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildDirectoryService, isolatedPlace, uniqueWord } from '../../../test/support/directory.js';
+import { fieldsOf } from '../../../test/support/errors.js';
 import { buildOrganisation, buildUser, testServices } from '../../../test/support/factories.js';
 import { testApp } from '../../../test/support/http.js';
 import { buildReferralWorld, referralFor } from '../../../test/support/referrals.js';
-import { Conflict, Forbidden, NotFound, ValidationFailed } from '../../platform/errors.js';
+import { Conflict, Forbidden, NotFound } from '../../platform/errors.js';
 
 /** Places of their own, away from the directory tests' (whose distance-only searches expect only theirs). */
 const OFFERS_BAND = { latitudeFrom: 60 };
@@ -44,11 +45,6 @@ beforeAll(async () => {
   const w = await buildReferralWorld();
   await (await testServices()).directorySearch.search(w.linkWorker.ctx, { text: uniqueWord(), need: 'social-isolation', nearPostcode: (await isolatedPlace(OFFERS_BAND)).postcode });
 });
-
-function fieldsOf(error: unknown): string[] {
-  expect(error).toBeInstanceOf(ValidationFailed);
-  return (error as ValidationFailed).errors.map((e) => e.field);
-}
 
 describe('offers: the person tries, refuses and goes, and nothing counts against them', () => {
   it('suggests three services; the person declines one, tries one accompanied and goes to another; suggestions stop showing the declined one', async () => {
@@ -107,11 +103,11 @@ describe('offers: the person tries, refuses and goes, and nothing counts against
     const offer = await w.s.offers.suggest(lw, w.caseId, { serviceId: w.services.garden.id });
     await expect(w.s.offers.transition(lw, offer.id, { to: 'attending' })).rejects.toThrow(Conflict);
     await expect(w.s.offers.transition(lw, offer.id, { to: 'completed' })).rejects.toThrow(/suggested/);
-    expect(fieldsOf(await w.s.offers.transition(lw, offer.id, { to: 'maybe', accompanied: 'perhaps' }).catch((e) => e))).toEqual(['to', 'accompanied']);
+    expect(await fieldsOf(w.s.offers.transition(lw, offer.id, { to: 'maybe', accompanied: 'perhaps' }))).toEqual(['to', 'accompanied']);
     await w.s.offers.transition(lw, offer.id, { to: 'interested' });
     // The provider uses Linkwork, so an introduction needs a contact route agreed with the person.
-    expect(fieldsOf(await w.s.offers.transition(lw, offer.id, { to: 'introduced' }).catch((e) => e))).toEqual(['contactRoute']);
-    expect(fieldsOf(await w.s.offers.suggest(lw, w.caseId, { serviceId: 'nope' }).catch((e) => e))).toEqual(['serviceId']);
+    expect(await fieldsOf(w.s.offers.transition(lw, offer.id, { to: 'introduced' }))).toEqual(['contactRoute']);
+    expect(await fieldsOf(w.s.offers.suggest(lw, w.caseId, { serviceId: 'nope' }))).toEqual(['serviceId']);
     expect((await w.s.offers.get(lw, offer.id)).history).toHaveLength(2);
   });
 
@@ -209,7 +205,7 @@ describe('introductions: the provider sees only what the person agreed to share'
     const accepted = await w.s.offers.respond(w.gardener.ctx, id, { response: 'accepted', note: 'Tuesdays at 10 suit us' });
     expect(accepted.response).toBe('accepted');
     await expect(w.s.offers.respond(w.gardener.ctx, id, { response: 'declined' })).rejects.toThrow(Conflict);
-    expect(fieldsOf(await w.s.offers.recordAttendance(w.gardener.ctx, id, { on: 'tomorrow' }).catch((e) => e))).toEqual(['on']);
+    expect(await fieldsOf(w.s.offers.recordAttendance(w.gardener.ctx, id, { on: 'tomorrow' }))).toEqual(['on']);
     const recorded = await w.s.offers.recordAttendance(w.gardener.ctx, id, { on: today });
     expect(recorded.attendance).toEqual([today]);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationFailed } from '../../platform/errors.js';
+import { fieldsOf } from '../../../test/support/errors.js';
 import {
   checkSessionDate,
   filterSuggestions,
@@ -14,16 +14,6 @@ import {
   type OfferState,
   type OfferSummary,
 } from './rules.js';
-
-function fieldsOf(work: () => unknown): string[] {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof ValidationFailed) return error.errors.map((e) => e.field);
-    throw error;
-  }
-  return [];
-}
 
 describe('an offer’s path: suggested → interested | declined → introduced → attending → stopped | completed', () => {
   it('allows exactly the moves in the table', () => {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationFailed } from '../../platform/errors.js';
+import { fieldsOf } from '../../../test/support/errors.js';
 import { defaultPeriod, parseFilters, periodInstants, servicesFor } from './filters.js';
 
 const A = '0d7a7c4e-2f55-4b8e-9f1a-111111111111';
 const B = '0d7a7c4e-2f55-4b8e-9f1a-222222222222';
 const scope = { services: [{ id: A, name: 'North PCN social prescribing' }, { id: B, name: 'South PCN social prescribing' }] };
-
-function fields(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ValidationFailed) return error.errors.map((e) => e.field);
-    throw error;
-  }
-  return [];
-}
 
 describe('report filters', () => {
   it('defaults to the twelve months up to today, every service, everyone', () => {
@@ -23,13 +13,13 @@ describe('report filters', () => {
   });
 
   it('names every field that is wrong at once', () => {
-    expect(fields(() => parseFilters({ from: '2026-02-30', to: 'soon', cohort: 'md-only', practice: 'x' }, scope, '2026-11-26'))).toEqual(['from', 'to', 'practice', 'cohort']);
-    expect(fields(() => parseFilters({ from: '2026-05-01', to: '2026-04-01' }, scope, '2026-11-26'))).toEqual(['to']);
-    expect(fields(() => parseFilters({ from: '2020-01-01', to: '2026-04-01' }, scope, '2026-11-26'))).toEqual(['from']);
+    expect(fieldsOf(() => parseFilters({ from: '2026-02-30', to: 'soon', cohort: 'md-only', practice: 'x' }, scope, '2026-11-26'))).toEqual(['from', 'to', 'practice', 'cohort']);
+    expect(fieldsOf(() => parseFilters({ from: '2026-05-01', to: '2026-04-01' }, scope, '2026-11-26'))).toEqual(['to']);
+    expect(fieldsOf(() => parseFilters({ from: '2020-01-01', to: '2026-04-01' }, scope, '2026-11-26'))).toEqual(['from']);
   });
 
   it('refuses a service outside the caller’s scope rather than showing an empty report', () => {
-    expect(fields(() => parseFilters({ service: '0d7a7c4e-2f55-4b8e-9f1a-333333333333' }, scope, '2026-11-26'))).toEqual(['service']);
+    expect(fieldsOf(() => parseFilters({ service: '0d7a7c4e-2f55-4b8e-9f1a-333333333333' }, scope, '2026-11-26'))).toEqual(['service']);
     expect(parseFilters({ service: B.toUpperCase() }, scope, '2026-11-26').serviceId).toBe(B);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationFailed } from '../../../platform/errors.js';
+import { fieldsOf } from '../../../../test/support/errors.js';
 import {
   boundingBox,
   costOf,
@@ -19,16 +19,6 @@ import {
   summary,
   textParagraphs,
 } from './rules.js';
-
-function fieldsOf(run: () => unknown): string[] {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof ValidationFailed) return error.errors.map((e) => e.field);
-    throw error;
-  }
-  return [];
-}
 
 describe('parseSearch', () => {
   it('reads a form or query into a typed search', () => {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationFailed } from '../../../platform/errors.js';
+import { fieldsOf } from '../../../../test/support/errors.js';
 import { NDT, ONS4, SWEMWBS, UCLA3, uclaBands, WEMWBS } from './builtin.js';
 import { checkCustomMeasure } from './custom.js';
 import { score } from './score.js';
-
-function fieldsOf(work: () => unknown): string[] {
-  try {
-    work();
-  } catch (error) {
-    if (error instanceof ValidationFailed) return error.errors.map((e) => e.field);
-    throw error;
-  }
-  throw new Error('expected ValidationFailed');
-}
 
 /** Seven answers from 1–5 adding up to `raw`. */
 function swemwbsAnswers(raw: number): number[] {

@@ -3,8 +3,10 @@ import type { Tx } from '../../../platform/db/database.js';
 import { periodInstants } from '../filters.js';
 import { factConditions, inPeriod, windowOf } from './conditions.js';
 import { CASE_CLOSE_REASON_LABELS, type CaseCloseReason } from '../../cases/rules.js';
+import { formatCell } from '../format.js';
 import type { DashboardDefinition, Figure, Headline, ReportFilters, ReportScope } from '../model.js';
-import { count, countHeadline, n, of, percent, periodText, referralConditions, statistic, words } from './shared.js';
+import { countHeadline, n, periodText, referralConditions } from './shared.js';
+import { count, countText, of, percent, statistic } from './wording.js';
 
 /**
  * Flow: how people move from referral to support. The waiting list is as it stands now; everything
@@ -40,7 +42,7 @@ async function journey(tx: Tx, scope: ReportScope, filters: ReportFilters) {
   const figure: Figure = {
     id: 'journey',
     title: 'From referral to connection',
-    summary: `Of ${words(count(received, scope))} referrals received ${periodText(filters)}, ${words(count(accepted, scope))} were accepted, ${words(count(firstContact, scope))} had a first contact, ${words(count(engaged, scope))} engaged with a link worker and ${words(count(connected, scope))} were connected: attending at least one activity or service offered.`,
+    summary: `Of ${countText(count(received, scope))} referrals received ${periodText(filters)}, ${countText(count(accepted, scope))} were accepted, ${countText(count(firstContact, scope))} had a first contact, ${countText(count(engaged, scope))} engaged with a link worker and ${countText(count(connected, scope))} were connected: attending at least one activity or service offered.`,
     chart: { type: 'bar', category: 'stage', series: ['people'] },
     table: {
       columns: [
@@ -57,8 +59,8 @@ async function journey(tx: Tx, scope: ReportScope, filters: ReportFilters) {
     },
   };
   const headlines: Headline[] = [
-    { label: 'Engaged', value: percent(engaged, accepted, scope), kind: 'percent', detail: `${words(count(engaged, scope))} ${of(accepted, 'accepted referrals', scope)}` },
-    { label: 'Connected', value: percent(connected, accepted, scope), kind: 'percent', detail: `${words(count(connected, scope))} ${of(accepted, 'accepted referrals', scope)}` },
+    { label: 'Engaged', value: percent(engaged, accepted, scope), kind: 'percent', detail: `${countText(count(engaged, scope))} ${of(accepted, 'accepted referrals', scope)}` },
+    { label: 'Connected', value: percent(connected, accepted, scope), kind: 'percent', detail: `${countText(count(connected, scope))} ${of(accepted, 'accepted referrals', scope)}` },
   ];
   return { figure, headlines };
 }
@@ -80,7 +82,7 @@ async function firstContact(tx: Tx, scope: ReportScope, filters: ReportFilters) 
   const figure: Figure = {
     id: 'first-contact',
     title: 'Days from referral to first contact',
-    summary: `For the ${words(count(people, scope))} referrals received ${periodText(filters)} that have had a first contact, half were contacted within ${words(median, 'days')} days and nine in ten within ${words(p90, 'days')} days.`,
+    summary: `For the ${countText(count(people, scope))} referrals received ${periodText(filters)} that have had a first contact, half were contacted within ${formatCell(median, 'days')} days and nine in ten within ${formatCell(p90, 'days')} days.`,
     chart: { type: 'bar', category: 'measure', series: ['days'] },
     table: {
       columns: [
@@ -116,7 +118,7 @@ async function waiting(tx: Tx, scope: ReportScope, filters: ReportFilters) {
   const figure: Figure = {
     id: 'waiting',
     title: 'Waiting for a first contact now',
-    summary: `${words(count(total, scope))} referrals are waiting now for a decision or a first contact, by how long they have waited since the referral arrived. This is today’s waiting list, so the period does not apply; the other filters do.`,
+    summary: `${countText(count(total, scope))} referrals are waiting now for a decision or a first contact, by how long they have waited since the referral arrived. This is today’s waiting list, so the period does not apply; the other filters do.`,
     chart: { type: 'bar', category: 'waited', series: ['people'] },
     table: {
       columns: [
@@ -170,7 +172,7 @@ async function introductions(tx: Tx, scope: ReportScope, filters: ReportFilters)
   const figure: Figure = {
     id: 'introductions',
     title: 'Introductions to activities and services',
-    summary: `${words(count(total, scope))} introductions to an activity or service were made ${periodText(filters)}; a link worker went along to ${words(count(accompanied, scope))} of these introductions.`,
+    summary: `${countText(count(total, scope))} introductions to an activity or service were made ${periodText(filters)}; a link worker went along to ${countText(count(accompanied, scope))} of these introductions.`,
     chart: { type: 'bar', category: 'introduction', series: ['introductions'] },
     table: {
       columns: [
@@ -183,7 +185,7 @@ async function introductions(tx: Tx, scope: ReportScope, filters: ReportFilters)
       ],
     },
   };
-  const headline: Headline = { label: 'Accompanied introductions', value: percent(accompanied, total, scope), kind: 'percent', detail: `${words(count(accompanied, scope))} ${of(total, 'introductions', scope)}` };
+  const headline: Headline = { label: 'Accompanied introductions', value: percent(accompanied, total, scope), kind: 'percent', detail: `${countText(count(accompanied, scope))} ${of(total, 'introductions', scope)}` };
   return { figure, headline };
 }
 

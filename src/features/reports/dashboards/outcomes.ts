@@ -6,7 +6,7 @@ import type { Dashboard, DashboardDefinition, ReportFilters, ReportScope } from 
 import { shownCount, shownPercent, shownStatistic } from '../suppression.js';
 import { factConditions, inPeriod, windowOf, type Window } from './conditions.js';
 import { improvedCount, pairCtes, type ScoreRef } from './pairs.js';
-import { changeText, countText, numberText, percentText, round2 } from './wording.js';
+import { changeText, countText, numberText, percentText } from './wording.js';
 
 /**
  * Outcomes as paired change only: people with both a baseline and a follow-up of the same measure,
@@ -17,6 +17,11 @@ import { changeText, countText, numberText, percentText, round2 } from './wordin
  * Period: pairs whose baseline was completed in the period, with follow-ups completed up to its last
  * day. GP attendance: cases whose referral was received in the period.
  */
+
+/** Rounded as paired.ts rounds its means (2 decimal places), so the two read alike. */
+export function round2(value: number | null): number | null {
+  return value === null ? null : Math.round(value * 100) / 100;
+}
 
 interface ReportedScore extends ScoreRef {
   label: string;

@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
 import { shortMonth } from '../../../platform/views/svg.js';
 import { CLOSE_REASON_LABELS, type CloseReason } from '../../referrals/rules.js';
+import { formatCell } from '../format.js';
 import type { DashboardDefinition, Figure, ReportFilters, ReportScope } from '../model.js';
 import type { Tx } from '../../../platform/db/database.js';
-import { count, countHeadline, monthsOf, n, of, percent, periodText, referralConditions, words } from './shared.js';
+import { countHeadline, monthsOf, n, periodText, referralConditions } from './shared.js';
+import { count, countText, of, percent } from './wording.js';
 
 /**
  * Referrals: how many arrive, when, from where and for what, and what happens to them. Every
@@ -38,7 +40,7 @@ async function byMonth(tx: Tx, scope: ReportScope, filters: ReportFilters): Prom
   return {
     id: 'by-month',
     title: 'Referrals by month',
-    summary: `${words(count(total, scope))} referrals were received ${periodText(filters)}, shown by the month they arrived, with the self-referrals among them.`,
+    summary: `${countText(count(total, scope))} referrals were received ${periodText(filters)}, shown by the month they arrived, with the self-referrals among them.`,
     chart: { type: 'line', category: 'month', series: ['referrals', 'selfReferrals'] },
     table: {
       columns: [
@@ -124,7 +126,7 @@ async function decisions(tx: Tx, scope: ReportScope, filters: ReportFilters) {
   const figure: Figure = {
     id: 'decisions',
     title: 'What happened to referrals',
-    summary: `Of the referrals received ${periodText(filters)}, ${words(count(accepted, scope))} were accepted and ${words(count(notAccepted, scope))} closed without being accepted; ${words(count(awaiting, scope))} await a decision. The acceptance rate counts only referrals with a decision: ${words(rate, 'percent')}.`,
+    summary: `Of the referrals received ${periodText(filters)}, ${countText(count(accepted, scope))} were accepted and ${countText(count(notAccepted, scope))} closed without being accepted; ${countText(count(awaiting, scope))} await a decision. The acceptance rate counts only referrals with a decision: ${formatCell(rate, 'percent')}.`,
     chart: { type: 'bar', category: 'decision', series: ['referrals'] },
     table: {
       columns: [
@@ -141,7 +143,7 @@ async function decisions(tx: Tx, scope: ReportScope, filters: ReportFilters) {
   const headlines = [
     countHeadline('Referrals received', received, scope, periodText(filters)),
     countHeadline('Self-referrals', selfReferrals, scope, of(received, 'referrals', scope)),
-    { label: 'Accepted', value: rate, kind: 'percent' as const, detail: `${words(count(accepted, scope))} ${of(decided, 'referrals with a decision', scope)}` },
+    { label: 'Accepted', value: rate, kind: 'percent' as const, detail: `${countText(count(accepted, scope))} ${of(decided, 'referrals with a decision', scope)}` },
   ];
   return { figure, headlines };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ReportScope } from '../model.js';
-import { monthsOf, of, percent, statistic } from './shared.js';
+import { monthsOf } from './shared.js';
+import { of, percent, statistic } from './wording.js';
 
 const commissioner: ReportScope = { organisationId: 'c', userId: null, services: [], suppress: true };
 const service: ReportScope = { ...commissioner, suppress: false };

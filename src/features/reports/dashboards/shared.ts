@@ -1,17 +1,14 @@
 import { sql, type RawBuilder } from 'kysely';
 import { shortDate } from '../../../platform/views/svg.js';
 import { factConditions, inPeriod, windowOf } from './conditions.js';
-import { formatCell } from '../format.js';
-import type { Cell, Headline, ReportFilters, ReportScope } from '../model.js';
-import { shownCount, shownPercent, shownStatistic } from '../suppression.js';
+import type { Headline, ReportFilters, ReportScope } from '../model.js';
+import { count } from './wording.js';
 
 /**
  * What the referrals and flow dashboards share: the filters as one SQL condition on a referral
- * (alias `r` of report_referral_fact), counts and statistics as they may be shown, and the period's months.
+ * (alias `r` of report_referral_fact), count headlines, the period's months, and the period in words.
+ * How their numbers are shown and read is wording.ts.
  */
-
-/** A statistic with no one behind it (a median of nobody) reads as words, not as a suppressed value. */
-export const NO_DATA = 'no data';
 
 export interface ReferralConditionOptions {
   /** Whether the referral must have been received in the period (false for "now" snapshots and for events dated in the period). */
@@ -30,25 +27,6 @@ export function referralConditions(scope: ReportScope, filters: ReportFilters, o
 
 /** Counts come back from PostgreSQL as bigint strings and from PGlite as numbers. */
 export const n = (value: unknown): number => (value === null || value === undefined ? 0 : Number(value));
-
-export function count(value: number, scope: ReportScope): Cell {
-  return shownCount(value, scope.suppress);
-}
-
-export function percent(part: number, whole: number, scope: ReportScope): Cell {
-  return whole === 0 ? NO_DATA : shownPercent(part, whole, scope.suppress);
-}
-
-/** A statistic (median days) from `base` people, to one decimal place. */
-export function statistic(value: number | null, base: number, scope: ReportScope): Cell {
-  if (base === 0 || value === null) return NO_DATA;
-  return shownStatistic(Math.round(value * 10) / 10, base, scope.suppress);
-}
-
-/** "of 1,204 referrals", with the base itself suppressed when it is small. */
-export function of(base: number, noun: string, scope: ReportScope): string {
-  return `of ${formatCell(count(base, scope), 'count')} ${noun}`;
-}
 
 export function countHeadline(label: string, value: number, scope: ReportScope, detail?: string): Headline {
   return { label, value: count(value, scope), kind: 'count', ...(detail ? { detail } : {}) };
@@ -72,5 +50,3 @@ export function monthsOf(filters: Pick<ReportFilters, 'from' | 'to'>): string[] 
 export function periodText(filters: Pick<ReportFilters, 'from' | 'to'>): string {
   return `between ${shortDate(filters.from)} and ${shortDate(filters.to)}`;
 }
-
-export const words = (value: Cell, kind: 'count' | 'percent' | 'days' | 'number' = 'count'): string => formatCell(value, kind);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { changeText, counted, countText, numberText, percentText, round2 } from './wording.js';
+import { round2 } from './outcomes.js';
+import { changeText, countText, numberText, percentText } from './wording.js';
 
 describe('summary wording', () => {
   it('says “fewer than 5” for a suppressed count and groups thousands', () => {
     expect([countText(null), countText(0), countText(1204)]).toEqual(['fewer than 5', '0', '1,204']);
-    expect([counted(1, 'offer', 'offers'), counted(12, 'offer', 'offers'), counted(null, 'offer', 'offers')]).toEqual(['1 offer', '12 offers', 'fewer than 5 offers']);
   });
 
   it('shows statistics to one decimal place, or says they are not shown', () => {

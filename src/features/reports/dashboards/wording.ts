@@ -1,9 +1,38 @@
-import { SUPPRESSED_TEXT, type Shown } from '../suppression.js';
+import type { Cell, ReportScope } from '../model.js';
+import { shownCount, shownPercent, shownStatistic, SUPPRESSED_TEXT, type Shown } from '../suppression.js';
 
 /**
- * How numbers read in a figure's summary sentence. A null count is a suppressed one ("fewer than 5");
- * a null statistic is one not shown (too few people behind it, or nobody at all).
+ * How a dashboard's numbers are shown and put into words. A number can be missing for two different
+ * reasons, and they must not read alike:
+ *
+ *  - Nobody is behind it (an acceptance rate with no decisions yet, a median wait of nobody). It reads
+ *    "no data": `percent` and `statistic` give those words in place of a number.
+ *  - Too few people are behind it, so it is hidden (small-number suppression, ../suppression.ts). It is
+ *    null and reads "fewer than 5" in tables, charts, CSV (../format.ts) and `countText`, as the
+ *    page's note explains. `percentText`, `numberText` and `changeText` say "not shown" instead:
+ *    in a sentence, "fewer than 5" would read as the rate or the mean itself.
+ *
+ * suppression.ts's shownPercent and shownStatistic give null for nobody as well as for too few, so a
+ * dashboard that builds its statistics with them, not with `percent` and `statistic`, shows an empty
+ * group as a hidden one.
  */
+const NO_DATA = 'no data';
+const NOT_SHOWN = 'not shown';
+
+export function count(value: number, scope: ReportScope): Shown {
+  return shownCount(value, scope.suppress);
+}
+
+export function percent(part: number, whole: number, scope: ReportScope): Cell {
+  return whole === 0 ? NO_DATA : shownPercent(part, whole, scope.suppress);
+}
+
+/** A statistic (median days) from `base` people, to one decimal place. */
+export function statistic(value: number | null, base: number, scope: ReportScope): Cell {
+  if (base === 0 || value === null) return NO_DATA;
+  return shownStatistic(Math.round(value * 10) / 10, base, scope.suppress);
+}
+
 const whole = new Intl.NumberFormat('en-GB');
 const decimal = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 1 });
 
@@ -11,27 +40,22 @@ export function countText(count: Shown): string {
   return count === null ? SUPPRESSED_TEXT : whole.format(count);
 }
 
+/** "of 1,204 referrals", with the base itself suppressed when it is small. */
+export function of(base: number, noun: string, scope: ReportScope): string {
+  return `of ${countText(count(base, scope))} ${noun}`;
+}
+
 export function percentText(percent: Shown): string {
-  return percent === null ? 'not shown' : `${decimal.format(percent)}%`;
+  return percent === null ? NOT_SHOWN : `${decimal.format(percent)}%`;
 }
 
 export function numberText(value: Shown): string {
-  return value === null ? 'not shown' : decimal.format(value);
-}
-
-/** "1 offer", "12 offers", "fewer than 5 offers". */
-export function counted(count: Shown, one: string, many: string): string {
-  return `${countText(count)} ${count === 1 ? one : many}`;
+  return value === null ? NOT_SHOWN : decimal.format(value);
 }
 
 /** A signed change: "+1.5", "-0.3", "no change". */
 export function changeText(value: Shown): string {
-  if (value === null) return 'not shown';
+  if (value === null) return NOT_SHOWN;
   if (value === 0) return 'no change';
   return `${value > 0 ? '+' : ''}${decimal.format(value)}`;
-}
-
-/** Rounded as paired.ts rounds its means (2 decimal places), so the two read alike. */
-export function round2(value: number | null): number | null {
-  return value === null ? null : Math.round(value * 100) / 100;
 }

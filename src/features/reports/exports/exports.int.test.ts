@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fieldsOf } from '../../../../test/support/errors.js';
 import { buildExportWorld } from '../../../../test/support/exports.js';
 import { buildOrganisation, buildUser, testServices, type TestUser } from '../../../../test/support/factories.js';
-import { Forbidden, ValidationFailed } from '../../../platform/errors.js';
+import { Forbidden } from '../../../platform/errors.js';
 import type { ReturnRow } from './return.js';
 import { createExportService } from './service.js';
 
@@ -17,12 +18,6 @@ async function exportsService() {
 
 const counts = (rows: ReturnRow[], serviceId: string, measureCode: string) =>
   Object.fromEntries(rows.filter((r) => r.serviceId === serviceId && r.measureCode === measureCode).map((r) => [r.categoryCode, r.count]));
-
-async function fieldsOf(work: Promise<unknown>): Promise<string[]> {
-  const error = await work.then(() => null, (e: unknown) => e);
-  expect(error).toBeInstanceOf(ValidationFailed);
-  return (error as ValidationFailed).errors.map((e) => e.field);
-}
 
 describe('the quarterly return', () => {
   it('counts a known quarter in the four groups for the service’s team lead, with no suppression', async () => {
