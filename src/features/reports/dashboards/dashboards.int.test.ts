@@ -130,6 +130,16 @@ describe('flow dashboard', () => {
     expect(headline(d, 'Waiting now')!.value).toBeNull();
     expect(rows(d, 'first-contact').map((r) => r.days)).toEqual([7, 16]);
     expect(headline(d, 'Accompanied introductions')).toMatchObject({ value: null, detail: 'fewer than 5 of fewer than 5 introductions' });
+    expect(d.figures.find((f) => f.id === 'first-contact')!.summary).toContain('half were contacted within 7 days and nine in ten within 16 days');
+  });
+
+  it('says a hidden wait is hidden, not that it was under 5 days', async () => {
+    const md = await open(world.commissioner, 'flow', { cohort: 'md' });
+    const summary = md.figures.find((f) => f.id === 'first-contact')!.summary;
+    expect(summary).toContain('the wait is not shown: it would be worked out from fewer than 5 people');
+    expect(summary).not.toContain('within fewer than 5');
+    const none = await open(world.teamLead, 'flow', { from: '2026-03-01', to: '2026-03-31' });
+    expect(none.figures.find((f) => f.id === 'first-contact')!.summary).toContain('there is no data on the wait yet');
   });
 });
 

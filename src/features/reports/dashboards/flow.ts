@@ -4,7 +4,7 @@ import { periodInstants } from '../filters.js';
 import { factConditions, inPeriod, windowOf } from './conditions.js';
 import { CASE_CLOSE_REASON_LABELS, type CaseCloseReason } from '../../cases/rules.js';
 import { formatCell } from '../format.js';
-import type { DashboardDefinition, Figure, Headline, ReportFilters, ReportScope } from '../model.js';
+import type { Cell, DashboardDefinition, Figure, Headline, ReportFilters, ReportScope } from '../model.js';
 import { countHeadline, n, periodText, referralConditions } from './shared.js';
 import { count, countText, of, percent, statistic } from './wording.js';
 
@@ -82,7 +82,7 @@ async function firstContact(tx: Tx, scope: ReportScope, filters: ReportFilters) 
   const figure: Figure = {
     id: 'first-contact',
     title: 'Days from referral to first contact',
-    summary: `For the ${countText(count(people, scope))} referrals received ${periodText(filters)} that have had a first contact, half were contacted within ${formatCell(median, 'days')} days and nine in ten within ${formatCell(p90, 'days')} days.`,
+    summary: firstContactSummary(people, median, p90, scope, filters),
     chart: { type: 'bar', category: 'measure', series: ['days'] },
     table: {
       columns: [
@@ -98,6 +98,19 @@ async function firstContact(tx: Tx, scope: ReportScope, filters: ReportFilters) 
   };
   const headline: Headline = { label: 'Median days to first contact', value: median, kind: 'days', detail: of(people, 'referrals contacted', scope) };
   return { figure, headline };
+}
+
+/**
+ * The wait in words. A hidden median is said to be hidden: "within fewer than 5 days" would read as
+ * a wait of under five days.
+ */
+function firstContactSummary(people: number, median: Cell, p90: Cell, scope: ReportScope, filters: ReportFilters): string {
+  const start = `For the ${countText(count(people, scope))} referrals received ${periodText(filters)} that have had a first contact,`;
+  if (typeof median === 'number' && typeof p90 === 'number') {
+    return `${start} half were contacted within ${formatCell(median, 'days')} days and nine in ten within ${formatCell(p90, 'days')} days.`;
+  }
+  if (people === 0) return `${start} there is no data on the wait yet.`;
+  return `${start} the wait is not shown: it would be worked out from fewer than 5 people.`;
 }
 
 async function waiting(tx: Tx, scope: ReportScope, filters: ReportFilters) {
