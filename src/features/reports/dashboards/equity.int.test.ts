@@ -58,9 +58,9 @@ describe('equity dashboard', () => {
     const cohorts = async (user: ReportWorld['teamLeadA'], filters: Parameters<typeof dashboardFor>[2]) => rowsOf(await dashboardFor(equityDashboard, user, filters), 'equity-by-cohort');
     expect(await cohorts(world.teamLeadA, { cohort: 'md' })).toEqual(await cohorts(world.teamLeadA, {}));
     expect(await cohorts(world.teamLeadA, { from: '2026-01-01', to: '2026-03-31' })).toEqual([
-      // R10: its outcome follow-up is after the period's end, so there is no pair yet.
-      { group: MD, referrals: 1, accepted: 100, medianDays: 2, engaged: 100, connected: 100, improved: null },
-      { group: OTHER, referrals: 0, accepted: null, medianDays: null, engaged: null, connected: null, improved: null },
+      // R10: its outcome follow-up is after the period's end, so there is no pair yet ("no data", not hidden).
+      { group: MD, referrals: 1, accepted: 100, medianDays: 2, engaged: 100, connected: 100, improved: 'no data' },
+      { group: OTHER, referrals: 0, accepted: 'no data', medianDays: 'no data', engaged: 'no data', connected: 'no data', improved: 'no data' },
     ]);
     expect((await cohorts(world.teamLeadA, { practiceId: world.practice2.id })).map((r) => [r.referrals, r.accepted])).toEqual([[1, 0], [2, 100]]);
     expect((await cohorts(world.commissionerC, { serviceId: world.serviceB.id })).map((r) => r.referrals)).toEqual([0, null]);

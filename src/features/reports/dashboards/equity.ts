@@ -1,11 +1,11 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Tx } from '../../../platform/db/database.js';
 import { ONS4 } from '../../outcomes/measures/builtin.js';
-import type { Dashboard, DashboardDefinition, ReportFilters, ReportScope } from '../model.js';
-import { shownCount, shownPercent, shownStatistic, type Shown } from '../suppression.js';
+import type { Cell, Dashboard, DashboardDefinition, ReportFilters, ReportScope } from '../model.js';
+import { shownCount, type Shown } from '../suppression.js';
 import { fromPractice, inPeriod, inServices, windowOf, type Window } from './conditions.js';
 import { pairCtes, pairImproved } from './pairs.js';
-import { countText, numberText, percentText } from './wording.js';
+import { countText, numberText, percent, percentText, statistic } from './wording.js';
 
 /**
  * Equity: every headline split between people facing multiple disadvantage and everyone else, and
@@ -78,15 +78,16 @@ async function equityFacts(tx: Tx, w: Window) {
 const MD_LABEL = 'Facing multiple disadvantage';
 const OTHER_LABEL = 'Everyone else';
 
-function factsRow(facts: GroupFacts | undefined, hide: boolean) {
+function factsRow(facts: GroupFacts | undefined, scope: ReportScope) {
+  const hide = scope.suppress;
   const f = facts ?? { referrals: 0, accepted: 0, contacted: 0, medianDays: null, engaged: 0, connected: 0, pairs: 0, improved: 0 };
   return {
     referrals: shownCount(f.referrals, hide),
-    accepted: shownPercent(f.accepted, f.referrals, hide),
-    medianDays: shownStatistic(f.medianDays === null ? null : Number(f.medianDays), f.contacted, hide),
-    engaged: shownPercent(f.engaged, f.accepted, hide),
-    connected: shownPercent(f.connected, f.accepted, hide),
-    improved: shownPercent(f.improved, f.pairs, hide),
+    accepted: percent(f.accepted, f.referrals, scope),
+    medianDays: statistic(f.medianDays === null ? null : Number(f.medianDays), f.contacted, scope),
+    engaged: percent(f.engaged, f.accepted, scope),
+    connected: percent(f.connected, f.accepted, scope),
+    improved: percent(f.improved, f.pairs, scope),
   };
 }
 
@@ -109,7 +110,7 @@ function byAreaOrder(a: string | null, b: string | null): number {
   return rank(a) - rank(b) || (a ?? '').localeCompare(b ?? '');
 }
 
-function compare(what: string, md: Shown, other: Shown, text: (v: Shown) => string): string {
+function compare(what: string, md: Cell, other: Cell, text: (v: Cell) => string): string {
   return `${what}: ${text(md)} for people facing multiple disadvantage and ${text(other)} for everyone else.`;
 }
 
@@ -126,8 +127,8 @@ export const equityDashboard: DashboardDefinition = {
     const hide = scope.suppress;
     const { cohorts, areas } = await equityFacts(tx, w);
 
-    const md = factsRow(cohorts.find((r) => r.md), hide);
-    const other = factsRow(cohorts.find((r) => !r.md), hide);
+    const md = factsRow(cohorts.find((r) => r.md), scope);
+    const other = factsRow(cohorts.find((r) => !r.md), scope);
     const cohortRows = [
       { group: MD_LABEL, ...md },
       { group: OTHER_LABEL, ...other },
@@ -139,7 +140,7 @@ export const equityDashboard: DashboardDefinition = {
 
     const areaRows = [...areas]
       .sort((a, b) => byAreaOrder(a.area, b.area) || Number(b.md) - Number(a.md))
-      .map((r) => ({ area: areaLabel(r.area), group: r.md ? MD_LABEL : OTHER_LABEL, ...factsRow(r, hide) }));
+      .map((r) => ({ area: areaLabel(r.area), group: r.md ? MD_LABEL : OTHER_LABEL, ...factsRow(r, scope) }));
     const areaCount = new Set(areas.map((r) => r.area)).size;
     const areaSummary =
       areaCount === 0

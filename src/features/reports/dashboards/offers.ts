@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import type { Tx } from '../../../platform/db/database.js';
 import { NEEDS_TAXONOMY_ID } from '../../directory/taxonomy.js';
 import type { Dashboard, DashboardDefinition, ReportFilters, ReportScope } from '../model.js';
-import { shownCount, shownPercent } from '../suppression.js';
+import { shownCount } from '../suppression.js';
 import { factConditions, inPeriod, windowOf, type Window } from './conditions.js';
-import { countText, percentText } from './wording.js';
+import { countText, percent, percentText } from './wording.js';
 
 /**
  * Activity offers: what kinds of support people were offered, how offers went, and which providers
@@ -111,7 +111,7 @@ export const offersDashboard: DashboardDefinition = {
     const u = await uptake(tx, w);
     const providers = await topProviders(tx, w);
     const c = (n: number) => shownCount(n, hide);
-    const ofOffers = (n: number) => shownPercent(n, u.offers, hide);
+    const ofOffers = (n: number) => percent(n, u.offers, scope);
 
     const categoryRows = categories.map((r) => ({
       category: r.label ?? 'Not categorised in the directory',

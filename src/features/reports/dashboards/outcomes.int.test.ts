@@ -20,7 +20,9 @@ describe('outcomes dashboard', () => {
     // Anxious is 10 − v: lower is better, so the same people improved.
     expect(rows['ONS4: anxious yesterday']).toEqual({ score: 'ONS4: anxious yesterday', better: 'Lower', baselines: 6, pairs: 5, completion: 83.3, baselineMean: 5.4, followUpMean: 4, meanChange: -1.4, improved: 60 });
     expect(rows['NDT assessment']).toEqual({ score: 'NDT assessment', better: 'Lower', baselines: 2, pairs: 2, completion: 100, baselineMean: 27.5, followUpMean: 24.5, meanChange: -3, improved: 50 });
-    expect(rows['SWEMWBS metric score']).toEqual({ score: 'SWEMWBS metric score', better: 'Higher', baselines: 0, pairs: 0, completion: null, baselineMean: null, followUpMean: null, meanChange: null, improved: null });
+    // Nobody started SWEMWBS: "no data", not a hidden value.
+    const none = 'no data';
+    expect(rows['SWEMWBS metric score']).toEqual({ score: 'SWEMWBS metric score', better: 'Higher', baselines: 0, pairs: 0, completion: none, baselineMean: none, followUpMean: none, meanChange: none, improved: none });
     expect(dashboard.figures[0]!.summary).toBe(
       'For ONS4: life satisfaction, 5 people had a start and a follow-up score (83.3% of those who started); the average change was +1.4 and 60% improved. A missing follow-up is not counted as no change.',
     );

@@ -3,10 +3,10 @@ import type { Tx } from '../../../platform/db/database.js';
 import type { Direction } from '../../outcomes/measures/definition.js';
 import { NDT, ONS4, SWEMWBS, UCLA3 } from '../../outcomes/measures/builtin.js';
 import type { Dashboard, DashboardDefinition, ReportFilters, ReportScope } from '../model.js';
-import { shownCount, shownPercent, shownStatistic } from '../suppression.js';
+import { shownCount } from '../suppression.js';
 import { factConditions, inPeriod, windowOf, type Window } from './conditions.js';
 import { improvedCount, pairCtes, type ScoreRef } from './pairs.js';
-import { changeText, countText, numberText, percentText } from './wording.js';
+import { changeText, countText, numberText, percent, percentText, statistic } from './wording.js';
 
 /**
  * Outcomes as paired change only: people with both a baseline and a follow-up of the same measure,
@@ -110,11 +110,11 @@ export const outcomesDashboard: DashboardDefinition = {
         better: score.direction === 'higher-is-better' ? 'Higher' : 'Lower',
         baselines: shownCount(baselines, hide),
         pairs: shownCount(pairs, hide),
-        completion: shownPercent(pairs, baselines, hide),
-        baselineMean: shownStatistic(round2(r?.baselineMean ?? null), pairs, hide),
-        followUpMean: shownStatistic(round2(r?.followUpMean ?? null), pairs, hide),
-        meanChange: shownStatistic(round2(r?.meanChange ?? null), pairs, hide),
-        improved: shownPercent(improved, pairs, hide),
+        completion: percent(pairs, baselines, scope),
+        baselineMean: statistic(r?.baselineMean ?? null, pairs, scope, 2),
+        followUpMean: statistic(r?.followUpMean ?? null, pairs, scope, 2),
+        meanChange: statistic(r?.meanChange ?? null, pairs, scope, 2),
+        improved: percent(improved, pairs, scope),
       };
     });
     const withPairs = scoreRows.filter((r) => r.pairs !== 0);
@@ -133,9 +133,9 @@ export const outcomesDashboard: DashboardDefinition = {
       return {
         group: label,
         cases: shownCount(cases, hide),
-        before: shownStatistic(round2(before), cases, hide),
-        after: shownStatistic(round2(after), cases, hide),
-        change: shownStatistic(before === null || after === null ? null : round2(after - before), cases, hide),
+        before: statistic(before, cases, scope, 2),
+        after: statistic(after, cases, scope, 2),
+        change: statistic(before === null || after === null ? null : round2(after - before), cases, scope, 2),
       };
     };
     const gpRows = [

@@ -12,9 +12,8 @@ import { shownCount, shownPercent, shownStatistic, SUPPRESSED_TEXT, type Shown }
  *    page's note explains. `percentText`, `numberText` and `changeText` say "not shown" instead:
  *    in a sentence, "fewer than 5" would read as the rate or the mean itself.
  *
- * suppression.ts's shownPercent and shownStatistic give null for nobody as well as for too few, so a
- * dashboard that builds its statistics with them, not with `percent` and `statistic`, shows an empty
- * group as a hidden one.
+ * So dashboards build rates and statistics with `percent` and `statistic`, not with suppression.ts's
+ * shownPercent and shownStatistic, which give null for nobody as well as for too few.
  */
 const NO_DATA = 'no data';
 const NOT_SHOWN = 'not shown';
@@ -27,10 +26,11 @@ export function percent(part: number, whole: number, scope: ReportScope): Cell {
   return whole === 0 ? NO_DATA : shownPercent(part, whole, scope.suppress);
 }
 
-/** A statistic (median days) from `base` people, to one decimal place. */
-export function statistic(value: number | null, base: number, scope: ReportScope): Cell {
+/** A statistic (median days, a mean score) from `base` people, to `decimals` places (one unless said). */
+export function statistic(value: number | null, base: number, scope: ReportScope, decimals = 1): Cell {
   if (base === 0 || value === null) return NO_DATA;
-  return shownStatistic(Math.round(value * 10) / 10, base, scope.suppress);
+  const unit = 10 ** decimals;
+  return shownStatistic(Math.round(value * unit) / unit, base, scope.suppress);
 }
 
 const whole = new Intl.NumberFormat('en-GB');
@@ -45,16 +45,19 @@ export function of(base: number, noun: string, scope: ReportScope): string {
   return `of ${countText(count(base, scope))} ${noun}`;
 }
 
-export function percentText(percent: Shown): string {
+export function percentText(percent: Cell): string {
+  if (typeof percent === 'string') return percent;
   return percent === null ? NOT_SHOWN : `${decimal.format(percent)}%`;
 }
 
-export function numberText(value: Shown): string {
+export function numberText(value: Cell): string {
+  if (typeof value === 'string') return value;
   return value === null ? NOT_SHOWN : decimal.format(value);
 }
 
 /** A signed change: "+1.5", "-0.3", "no change". */
-export function changeText(value: Shown): string {
+export function changeText(value: Cell): string {
+  if (typeof value === 'string') return value;
   if (value === null) return NOT_SHOWN;
   if (value === 0) return 'no change';
   return `${value > 0 ? '+' : ''}${decimal.format(value)}`;
