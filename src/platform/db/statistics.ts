@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
+import { repeat, type ScheduledJob } from '../schedule.js';
 import type { Database } from './database.js';
 
 /** Fresh planner statistics for every table (migrations/0015_statistics.sql). */
@@ -12,29 +13,17 @@ export async function refreshStatistics(db: Database): Promise<void> {
  * after it starts (not before it listens: on a large database it takes seconds) and then daily.
  * PostgreSQL's autovacuum does this already, so a server on PostgreSQL never calls this.
  */
-export function scheduleStatistics(db: Database, log: Pick<Logger, 'info' | 'error'>, options: { firstRunAfterMs?: number; everyMs?: number } = {}): { stop(): Promise<void> } {
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const tick = () => {
-    if (stopped || running) return;
-    const started = performance.now();
-    running = refreshStatistics(db)
-      .then(() => log.info({ ms: Math.round(performance.now() - started) }, 'planner statistics refreshed'))
-      .catch((error: unknown) => log.error({ err: error }, 'refreshing planner statistics failed'))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const first = setTimeout(tick, options.firstRunAfterMs ?? 5 * 60_000);
-  first.unref();
-  const daily = setInterval(tick, options.everyMs ?? 24 * 60 * 60_000);
-  daily.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(first);
-      clearInterval(daily);
-      await running;
+export function scheduleStatistics(db: Database, log: Pick<Logger, 'info' | 'error'>, options: { firstRunAfterMs?: number; everyMs?: number } = {}): ScheduledJob {
+  return repeat(
+    async () => {
+      const started = performance.now();
+      try {
+        await refreshStatistics(db);
+        log.info({ ms: Math.round(performance.now() - started) }, 'planner statistics refreshed');
+      } catch (error) {
+        log.error({ err: error }, 'refreshing planner statistics failed');
+      }
     },
-  };
+    { firstRunAfterMs: options.firstRunAfterMs ?? 5 * 60_000, everyMs: options.everyMs ?? 24 * 60 * 60_000 },
+  );
 }

@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { recordAudit } from '../../../platform/audit/audit.js';
 import { systemContext } from '../../../platform/context.js';
 import { setScope, type Database } from '../../../platform/db/database.js';
+import { repeat, type ScheduledJob } from '../../../platform/schedule.js';
 import { providerMessage } from '../../notifications/templates.js';
 import { dayIn, daysBefore, isDay, monthsBefore, REMIND_EVERY_DAYS, REVIEW_AFTER_MONTHS } from './rules.js';
 import { upkeepTx } from './schema.js';
@@ -140,39 +141,20 @@ export interface ReminderLog {
   error(details: object, message: string): void;
 }
 
-/**
- * The server's daily run: once shortly after start, then every 24 hours. The timers are unref'd
- * (they never keep the process alive); `stop` waits for a run in progress.
- */
+/** The server's daily run: once shortly after start, then every 24 hours (src/platform/schedule.ts). */
 export function scheduleReviewReminders(
   db: Database,
   log: ReminderLog,
   options: { firstRunAfterMs?: number; everyMs?: number; clock?: () => Date } = {},
-): { stop(): Promise<void> } {
+): ScheduledJob {
   const clock = options.clock ?? (() => new Date());
-  let running: Promise<void> | null = null;
-  let stopped = false;
-  const tick = () => {
-    if (stopped || running) return;
-    running = queueReviewReminders(db, clock())
-      .then((result) => {
-        if (result.messages > 0 || result.providersWithoutRecipients > 0) log.info({ ...result }, 'directory review reminders queued');
-      })
-      .catch((error: unknown) => log.error({ err: error }, 'directory review reminders failed'))
-      .finally(() => {
-        running = null;
-      });
-  };
-  const first = setTimeout(tick, options.firstRunAfterMs ?? 60_000);
-  first.unref();
-  const daily = setInterval(tick, options.everyMs ?? 24 * 60 * 60_000);
-  daily.unref();
-  return {
-    async stop() {
-      stopped = true;
-      clearTimeout(first);
-      clearInterval(daily);
-      await running;
-    },
-  };
+  return repeat(
+    () =>
+      queueReviewReminders(db, clock())
+        .then((result) => {
+          if (result.messages > 0 || result.providersWithoutRecipients > 0) log.info({ ...result }, 'directory review reminders queued');
+        })
+        .catch((error: unknown) => log.error({ err: error }, 'directory review reminders failed')),
+    { firstRunAfterMs: options.firstRunAfterMs ?? 60_000, everyMs: options.everyMs ?? 24 * 60 * 60_000 },
+  );
 }
