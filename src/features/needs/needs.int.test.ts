@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { systemContext, type RequestContext } from '../../platform/context.js';
-import { Conflict, Forbidden, NotFound, ValidationFailed } from '../../platform/errors.js';
+import { Conflict, Forbidden, NotFound } from '../../platform/errors.js';
 import type { Organisation, Role } from '../../platform/db/schema.js';
 import { signedInBrowser } from '../../../test/support/http.js';
 import { buildOrganisation, buildUser, testServices, unique } from '../../../test/support/factories.js';
 import { buildReferralWorld, referralFor } from '../../../test/support/referrals.js';
+import { messagesOf } from '../../../test/support/errors.js';
 
 /**
  * need_code is one table shared by every organisation (and, on PostgreSQL, by every test file running
@@ -16,15 +17,6 @@ async function platformAdmin(organisation?: Organisation): Promise<{ ctx: Reques
   const user = await buildUser(home, 'link-worker');
   await (await testServices()).users.setPlatformAdmin(systemContext(home.id), user.userId, true);
   return { ...user, ctx: { ...user.ctx, actor: { ...user.ctx.actor, platformAdmin: true } } };
-}
-
-async function fieldErrors(work: Promise<unknown>): Promise<Record<string, string>> {
-  const error = await work.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ValidationFailed);
-  return Object.fromEntries((error as ValidationFailed).errors.map((e) => [e.field, e.message]));
 }
 
 async function needAudit(organisation: Organisation) {
@@ -64,29 +56,29 @@ describe('needs taxonomy service', () => {
   it('checks the code’s form, that it is new, the label, and the parent', async () => {
     const admin = await platformAdmin();
     const { needs } = await testServices();
-    expect(await fieldErrors(needs.add(admin.ctx, { code: '', label: '' }))).toEqual({
+    expect(await messagesOf(needs.add(admin.ctx, { code: '', label: '' }))).toEqual({
       code: 'Enter a code, like debt-advice',
       label: 'Enter the need as referrers will see it',
     });
     for (const bad of ['Debt Advice', 'debt_advice', 'debt--advice', '-debt', 'debt-', 'a'.repeat(61)]) {
-      expect(Object.keys(await fieldErrors(needs.add(admin.ctx, { code: bad, label: unique('Label') }))), bad).toEqual(['code']);
+      expect(Object.keys(await messagesOf(needs.add(admin.ctx, { code: bad, label: unique('Label') }))), bad).toEqual(['code']);
     }
-    expect(await fieldErrors(needs.add(admin.ctx, { code: 'housing', label: unique('Label') }))).toEqual({
+    expect(await messagesOf(needs.add(admin.ctx, { code: 'housing', label: unique('Label') }))).toEqual({
       code: 'A need with the code "housing" already exists: codes are never reused',
     });
-    expect(await fieldErrors(needs.add(admin.ctx, { code: unique('n'), label: 'housing' }))).toEqual({ label: 'The need "housing" is already called that' });
-    expect(await fieldErrors(needs.add(admin.ctx, { code: unique('n'), label: unique('Label'), parent: unique('no-such') }))).toEqual({
+    expect(await messagesOf(needs.add(admin.ctx, { code: unique('n'), label: 'housing' }))).toEqual({ label: 'The need "housing" is already called that' });
+    expect(await messagesOf(needs.add(admin.ctx, { code: unique('n'), label: unique('Label'), parent: unique('no-such') }))).toEqual({
       parent: 'Choose a need from the list, or none',
     });
     // Homelessness is within Housing: a third level is refused.
-    expect(await fieldErrors(needs.add(admin.ctx, { code: unique('n'), label: unique('Label'), parent: 'homelessness' }))).toEqual({
+    expect(await messagesOf(needs.add(admin.ctx, { code: unique('n'), label: unique('Label'), parent: 'homelessness' }))).toEqual({
       parent: '“Homelessness or risk of it” is itself within another need: needs go two levels deep at most',
     });
 
     const inactive = unique('inactive');
     await needs.add(admin.ctx, { code: inactive, label: unique('Inactive') });
     await needs.deactivate(admin.ctx, inactive);
-    expect(Object.keys(await fieldErrors(needs.add(admin.ctx, { code: unique('n'), label: unique('Label'), parent: inactive })))).toEqual(['parent']);
+    expect(Object.keys(await messagesOf(needs.add(admin.ctx, { code: unique('n'), label: unique('Label'), parent: inactive })))).toEqual(['parent']);
   });
 
   it('renames a need, keeping its code, and audits the change', async () => {
@@ -96,8 +88,8 @@ describe('needs taxonomy service', () => {
     await needs.add(admin.ctx, { code, label: `Walking ${code}` });
     const renamed = await needs.rename(admin.ctx, code, `Walking groups ${code}`);
     expect(renamed).toMatchObject({ code, label: `Walking groups ${code}` });
-    expect(Object.keys(await fieldErrors(needs.rename(admin.ctx, code, '  ')))).toEqual(['label']);
-    expect(Object.keys(await fieldErrors(needs.rename(admin.ctx, code, 'Housing')))).toEqual(['label']);
+    expect(Object.keys(await messagesOf(needs.rename(admin.ctx, code, '  ')))).toEqual(['label']);
+    expect(Object.keys(await messagesOf(needs.rename(admin.ctx, code, 'Housing')))).toEqual(['label']);
     await expect(needs.rename(admin.ctx, unique('missing'), 'Anything')).rejects.toBeInstanceOf(NotFound);
     const audit = await needAudit(admin.organisation);
     expect(audit.map((a) => a.action)).toEqual(['need.added', 'need.renamed']);
@@ -142,7 +134,7 @@ describe('needs taxonomy service', () => {
     await referrals.refer(world.referrer.ctx, referralFor(world.service, { needs: [code] }));
 
     await needs.deactivate(admin.ctx, code);
-    const refused = await fieldErrors(referrals.refer(world.referrer.ctx, referralFor(world.service, { needs: [code] })));
+    const refused = await messagesOf(referrals.refer(world.referrer.ctx, referralFor(world.service, { needs: [code] })));
     expect(refused.needs).toContain(`Unknown need: ${code}`);
 
     await needs.reactivate(admin.ctx, code);

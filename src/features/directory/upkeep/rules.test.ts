@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { messagesOf } from '../../../../test/support/errors.js';
 import { providerMessage } from '../../notifications/templates.js';
-import { ValidationFailed } from '../../../platform/errors.js';
 import {
   changedFields,
   dayIn,
@@ -27,15 +27,7 @@ const base: ServiceDetails = {
   attributes: ['drop-in', 'free'],
 };
 
-function errorsOf(input: Record<string, unknown>): Record<string, string> {
-  try {
-    validateDetails(input);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationFailed);
-    return Object.fromEntries((error as ValidationFailed).errors.map((e) => [e.field, e.message]));
-  }
-  return {};
-}
+const errorsOf = (input: Record<string, unknown>) => messagesOf(() => validateDetails(input));
 
 describe('directory entry details', () => {
   it('accepts a full entry, trimming, lower-casing the email and ordering attributes as the taxonomy does', () => {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Browser, testApp } from '../../../../test/support/http.js';
+import { messagesOf } from '../../../../test/support/errors.js';
 import { buildOrganisation, buildUser, testServices, type TestUser } from '../../../../test/support/factories.js';
 import type { Organisation } from '../../../platform/db/schema.js';
-import { Conflict, Forbidden, NotFound, ValidationFailed } from '../../../platform/errors.js';
+import { Conflict, Forbidden, NotFound } from '../../../platform/errors.js';
 import { ATTRIBUTE_TAXONOMY_ID, type ServiceAttribute } from '../taxonomy.js';
 import { queueReviewReminders } from './reminders.js';
 import { dayIn, type ServiceDetails } from './rules.js';
@@ -134,15 +135,6 @@ async function auditActions(organisation: Organisation) {
       .orderBy('id')
       .execute(),
   );
-}
-
-async function fieldErrors(work: Promise<unknown>): Promise<Record<string, string>> {
-  const error = await work.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ValidationFailed);
-  return Object.fromEntries((error as ValidationFailed).errors.map((e) => [e.field, e.message]));
 }
 
 async function signedIn(user: TestUser): Promise<Browser> {
@@ -301,7 +293,7 @@ describe('providers keep their own entries up to date', () => {
     await expect(directoryUpkeep.propose(colleague.ctx, mine, form({ name: 'X' }))).rejects.toThrow(Forbidden);
     await expect(directoryUpkeep.listForProvider(world.teamLead.ctx)).rejects.toThrow(Forbidden);
     await expect(directoryUpkeep.curation(world.providerUser.ctx)).rejects.toThrow(Forbidden);
-    expect(await fieldErrors(directoryUpkeep.propose(world.providerUser.ctx, mine, form({ name: '', minimumAge: '70', maximumAge: '60', email: 'nope' })))).toEqual({
+    expect(await messagesOf(directoryUpkeep.propose(world.providerUser.ctx, mine, form({ name: '', minimumAge: '70', maximumAge: '60', email: 'nope' })))).toEqual({
       name: 'Enter the name of the service',
       email: 'Enter an email address in the correct format, like name@example.nhs.uk',
       maximumAge: 'The maximum age must be the same as or more than the minimum age',
@@ -330,7 +322,7 @@ describe('curators decide on changes', () => {
     const id = await insertService(world.curator, { provider: world.provider });
     const { directoryUpkeep } = await testServices();
     const { changeId } = await directoryUpkeep.propose(world.providerUser.ctx, id, form({ feesDescription: '£50 a session' }));
-    expect(await fieldErrors(directoryUpkeep.reject(world.admin.ctx, changeId!, 'x'.repeat(1001)))).toEqual({ note: 'The reason must be 1,000 characters or fewer' });
+    expect(await messagesOf(directoryUpkeep.reject(world.admin.ctx, changeId!, 'x'.repeat(1001)))).toEqual({ note: 'The reason must be 1,000 characters or fewer' });
     await directoryUpkeep.reject(world.admin.ctx, changeId!, 'The group is free: please check with us.');
     expect((await serviceRow(world.curator, id)).feesDescription).toBe('Free');
     const history = (await directoryUpkeep.getForProvider(world.providerUser.ctx, id)).history;
@@ -376,7 +368,7 @@ describe('curators decide on changes', () => {
   it('the approval setting: team leads and admins only, audited when it changes', async () => {
     const world = await buildWorld();
     const { directoryUpkeep } = await testServices();
-    expect(await fieldErrors(directoryUpkeep.setChangesNeedApproval(world.teamLead.ctx, 'maybe'))).toEqual({ changesNeedApproval: 'Choose whether providers’ changes need approval' });
+    expect(await messagesOf(directoryUpkeep.setChangesNeedApproval(world.teamLead.ctx, 'maybe'))).toEqual({ changesNeedApproval: 'Choose whether providers’ changes need approval' });
     await expect(directoryUpkeep.setChangesNeedApproval(await buildUser(world.curator, 'link-worker').then((u) => u.ctx), 'no')).rejects.toThrow(Forbidden);
     await directoryUpkeep.setChangesNeedApproval(world.teamLead.ctx, 'yes');
     await directoryUpkeep.setChangesNeedApproval(world.teamLead.ctx, 'no');
