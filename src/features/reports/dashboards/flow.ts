@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../../platform/db/database.js';
-import { periodInstants } from '../filters.js';
 import { factConditions, inPeriod, windowOf } from './conditions.js';
 import { CASE_CLOSE_REASON_LABELS, type CaseCloseReason } from '../../cases/rules.js';
 import { formatCell } from '../format.js';
@@ -146,12 +145,10 @@ async function waiting(tx: Tx, scope: ReportScope, filters: ReportFilters) {
 }
 
 async function caseClosures(tx: Tx, scope: ReportScope, filters: ReportFilters): Promise<Figure> {
-  const { start, end } = periodInstants(filters);
   const rows = await tx
     .selectFrom('reportReferralFact as r')
     .where(referralConditions(scope, filters, { period: false }))
-    .where('r.caseClosedAt', '>=', start)
-    .where('r.caseClosedAt', '<', end)
+    .where(inPeriod(sql`r.case_closed_at`, windowOf(scope, filters)))
     .select([sql<string>`coalesce(r.case_closed_reason, 'unknown')`.as('reason'), sql<string>`count(*)`.as('cases')])
     .groupBy(sql`1`)
     .orderBy(sql`2`, 'desc')

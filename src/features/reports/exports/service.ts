@@ -214,6 +214,7 @@ export function createExportService(db: Database, clock: () => Date = () => new 
   }
 
   function snomedEventQuery(tx: Tx, ctx: RequestContext, practiceId: string, period: { from: string; to: string }) {
+    const { start, end } = periodInstants(period);
     return tx
       .selectFrom('referralEvent as e')
       .innerJoin('referral as r', (join) => join.onRef('r.organisationId', '=', 'e.organisationId').onRef('r.id', '=', 'e.referralId'))
@@ -228,8 +229,8 @@ export function createExportService(db: Database, clock: () => Date = () => new 
       .where('e.organisationId', '=', ctx.organisationId)
       .where('r.sourceOrganisationId', '=', practiceId)
       .where('e.snomedCode', 'is not', null)
-      .where('e.occurredAt', '>=', periodInstants(period).start)
-      .where('e.occurredAt', '<', periodInstants(period).end)
+      .where('e.occurredAt', '>=', start)
+      .where('e.occurredAt', '<', end)
       .orderBy('e.occurredAt')
       .orderBy('r.reference');
   }
